@@ -38,6 +38,9 @@ public interface Ipv4Fib extends AutoCloseable {
      */
     void load(int[] prefixes, byte[] lengths, int[] nextHops, int count);
 
+    /** Exact match: the next hop of the route {@code prefix/length}, or {@link #NO_ROUTE}. Writer thread only. */
+    int get(int prefix, int length);
+
     /** Number of routes installed. */
     int size();
 
