@@ -10,10 +10,10 @@ import java.util.Arrays;
  *
  * <h2>Layout</h2>
  * <ul>
- *   <li><b>tbl24</b>: 2^24 32-bit entries, one per /24, split into 4096 chunks of 4096 entries (16 KiB).
+ *   <li><b>tbl24</b>: 2^24 32-bit entries, one per /24, split into 1024 chunks of 16384 entries (64 KiB).
  *       A chunk is allocated (and zeroed) on its first write; until then the chunk directory points at
  *       one shared all-zero chunk. So a FIB with a few routes makes a few chunks resident, not 64 MiB,
- *       and the cost is one load from a 32 KiB directory that stays in L1/L2.</li>
+ *       and the cost is one load from an 8 KiB directory that stays in L1.</li>
  *   <li><b>tbl8</b>: groups of 256 entries (1 KiB) for /24s that hold prefixes longer than /24,
  *       allocated in slabs of 64 groups.</li>
  *   <li>The <b>default route</b> (/0) lives in a field, not in tbl24: an empty entry means "use the default".</li>
@@ -32,14 +32,18 @@ import java.util.Arrays;
  * <h2>Concurrency</h2>
  * One writer thread; any number of lock-free readers. Every entry store is a release store of an
  * aligned 32-bit word (never torn); a new tbl8 group and a new chunk are fully written before the store
- * that links them. A tbl8 group that is unlinked goes to a limbo list tagged with a grace period of the
+ * that links them. Readers load entries with opaque loads (never cached or merged by the JIT) and rely
+ * on address dependency for the group and chunk contents behind a link, as Linux's
+ * {@code rcu_dereference} does: the second load's address comes from the first load's value, so no CPU
+ * or compiler can perform it earlier. A tbl8 group that is unlinked goes to a limbo list tagged with a grace period of the
  * {@link QuiescentStateDomain}; it is reused only after every registered reader has passed a quiescent
  * point, so a reader that loaded the old tbl24 entry can never read the group after it was recycled.
  * {@link #close()} swaps in an empty directory and frees the memory after a grace period, so a late
  * lookup on a closed FIB answers {@link #NO_ROUTE} instead of touching freed memory.
  */
 final class Dir24_8Fib implements Ipv4Fib {
-    static final int CHUNK_BITS = 12;
+    static final int CHUNK_BITS = 14;
+    static final int DIR_BITS = 24 - CHUNK_BITS;
     static final int CHUNK_ENTRIES = 1 << CHUNK_BITS;
     static final int CHUNK_BYTES = CHUNK_ENTRIES * 4;
     static final int CHUNKS = 1 << (24 - CHUNK_BITS);
@@ -129,10 +133,10 @@ final class Dir24_8Fib implements Ipv4Fib {
     @Override
     public int lookup(int address) {
         long d = dir;
-        long chunk = UnsafeApi.getLongAcquire(null, d + ((long) (address >>> 20) << 3));
-        int e = UnsafeApi.getIntAcquire(null, chunk + ((long) ((address >>> 8) & (CHUNK_ENTRIES - 1)) << 2));
+        long chunk = UnsafeApi.getLong(d + ((long) (address >>> (32 - DIR_BITS)) << 3));
+        int e = UnsafeApi.getIntOpaque(null, chunk + ((long) ((address >>> 8) & (CHUNK_ENTRIES - 1)) << 2));
         if (e < 0) {
-            e = UnsafeApi.getIntAcquire(null, groupAddress(slabs, e & ~EXT) + ((long) (address & 0xFF) << 2));
+            e = UnsafeApi.getIntOpaque(null, groupAddress(slabs, e & ~EXT) + ((long) (address & 0xFF) << 2));
         }
         return e != 0 ? e & NH_MASK : defaultNextHop;
     }
@@ -149,15 +153,15 @@ final class Dir24_8Fib implements Ipv4Fib {
         long d = dir;
         for (int i = 0; i < count; i++) {
             int a = addresses[i];
-            long chunk = UnsafeApi.getLongAcquire(null, d + ((long) (a >>> 20) << 3));
-            nextHops[i] = UnsafeApi.getIntAcquire(null, chunk + ((long) ((a >>> 8) & (CHUNK_ENTRIES - 1)) << 2));
+            long chunk = UnsafeApi.getLong(d + ((long) (a >>> (32 - DIR_BITS)) << 3));
+            nextHops[i] = UnsafeApi.getIntOpaque(null, chunk + ((long) ((a >>> 8) & (CHUNK_ENTRIES - 1)) << 2));
         }
         int def = defaultNextHop;
         long[] s = slabs;
         for (int i = 0; i < count; i++) {
             int e = nextHops[i];
             if (e < 0) {
-                e = UnsafeApi.getIntAcquire(null, groupAddress(s, e & ~EXT) + ((long) (addresses[i] & 0xFF) << 2));
+                e = UnsafeApi.getIntOpaque(null, groupAddress(s, e & ~EXT) + ((long) (addresses[i] & 0xFF) << 2));
             }
             nextHops[i] = e != 0 ? e & NH_MASK : def;
         }
