@@ -1,0 +1,273 @@
+package org.vroom.kernel;
+
+import org.agrona.CloseHelper;
+import org.agrona.concurrent.AgentRunner;
+import org.agrona.concurrent.BackoffIdleStrategy;
+import org.agrona.concurrent.CompositeAgent;
+import org.agrona.concurrent.IdleStrategy;
+import org.agrona.concurrent.status.AtomicCounter;
+import org.vroom.fib.Ipv4Fib;
+import org.vroom.fib.QuiescentStateDomain;
+import org.vroom.kernel.config.InterfaceConfig;
+import org.vroom.kernel.config.NodeConfig;
+import org.vroom.kernel.config.PortConfig;
+import org.vroom.kernel.config.StaticRouteConfig;
+import org.vroom.kernel.config.VrConfig;
+import org.vroom.kernel.control.VrControlPlane;
+import org.vroom.kernel.dataplane.AdjacencyTable;
+import org.vroom.kernel.dataplane.BindingTable;
+import org.vroom.kernel.dataplane.ForwardingWorker;
+import org.vroom.kernel.stats.PortCounter;
+import org.vroom.kernel.dataplane.Stats;
+import org.vroom.kernel.dataplane.Vif;
+import org.vroom.kernel.dataplane.VrDataPlane;
+import org.vroom.kernel.stats.VrCounter;
+import org.vroom.kernel.stats.CounterSet;
+import org.vroom.kernel.stats.CounterTypes;
+import org.vroom.kernel.stats.NodeCounters;
+import org.vroom.packetio.AfPacketConfig;
+import org.vroom.packetio.AfPacketPort;
+import org.vroom.packetio.InMemoryPortPair;
+import org.vroom.packetio.PacketPort;
+import org.vroom.packetio.PollSet;
+import org.vroom.packetio.PortIdleStrategy;
+import org.vroom.packetio.codec.EthernetFlyweight;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A vroom node: the composition root that turns a {@link NodeConfig} into running ports, virtual
+ * routers, a forwarding worker and the VR control loops, and tears them down again.
+ *
+ * <p>Threads: one forwarding worker thread (an {@link AgentRunner}; it blocks in poll(2) when idle) and
+ * one control thread that runs every VR's control plane as agents of one composite agent. Setting up a
+ * VR's tables happens before its control loop starts, so the control loop is the single writer of its
+ * FIB from then on.
+ */
+public final class Node implements AutoCloseable {
+    private static final System.Logger LOG = System.getLogger(Node.class.getName());
+    private static final int MAX_NEXT_HOPS = 1 << 20;
+    private static final int MAX_TBL8_GROUPS = 1 << 16;
+
+    private final NodeConfig config;
+    private final NodeCounters counters;
+    private final QuiescentStateDomain domain = new QuiescentStateDomain();
+    private final List<AutoCloseable> resources = new ArrayList<>();
+    private final Map<String, Integer> portIndex = new LinkedHashMap<>();
+    private final PacketPort[] ports;
+    private final Stats[] portStats;
+    private final BindingTable bindings;
+    private final Map<String, VrDataPlane> vrs = new LinkedHashMap<>();
+    private final Map<String, VrControlPlane> controls = new LinkedHashMap<>();
+    private final ForwardingWorker worker;
+    private final PollSet pollSet;
+    private AgentRunner workerRunner;
+    private AgentRunner controlRunner;
+
+    /** Opens the ports and builds the VRs; {@link #start()} starts the threads. */
+    public Node(NodeConfig config, NodeCounters counters) {
+        this(config, counters, Map.of());
+    }
+
+    /**
+     * As {@link #Node(NodeConfig, NodeCounters)}, with some ports supplied by the caller instead of opened
+     * from the configuration (by port name): the embedded demo and in-memory tests attach hosts to the other
+     * ends of in-memory port pairs this way. Supplied ports are closed by their owner, not by the node.
+     */
+    public Node(NodeConfig config, NodeCounters counters, Map<String, PacketPort> suppliedPorts) {
+        if (config.workers() != 1) {
+            throw new IllegalArgumentException("node.workers: " + config.workers()
+                    + " forwarding workers requested; this version runs exactly one (PACKET_FANOUT sharing is not wired yet)");
+        }
+        this.config = config;
+        this.counters = counters;
+        List<PortConfig> portConfigs = config.ports();
+        ports = new PacketPort[portConfigs.size()];
+        portStats = new Stats[ports.length];
+        try {
+            openPorts(portConfigs, suppliedPorts);
+            bindings = new BindingTable(ports.length);
+            pollSet = new PollSet(ports.length);
+            resources.add(pollSet);
+            int[] rx = new int[ports.length];
+            for (int i = 0; i < ports.length; i++) {
+                rx[i] = i;
+                pollSet.add(ports[i]);
+                CounterSet<PortCounter> set = counters.entity(PortCounter.class, CounterTypes.PORT, 0, ports[i].name(), 0);
+                portStats[i] = stats(set, PortCounter.values());
+            }
+            worker = new ForwardingWorker("worker-0", ports, rx, portStats, bindings, domain, 1 << 20);
+            int slot = 0;
+            for (VrConfig vc : config.vrs()) {
+                buildVr(vc, slot++);
+            }
+        } catch (RuntimeException e) {
+            closeResources();
+            throw e;
+        }
+    }
+
+    private void openPorts(List<PortConfig> portConfigs, Map<String, PacketPort> supplied) {
+        Map<String, InMemoryPortPair> pairs = new HashMap<>();
+        for (int i = 0; i < portConfigs.size(); i++) {
+            PortConfig pc = portConfigs.get(i);
+            portIndex.put(pc.name(), i);
+            if (supplied.containsKey(pc.name())) {
+                ports[i] = supplied.get(pc.name());
+            } else if (pc.linuxInterface() != null) {
+                AfPacketPort port = AfPacketPort.open(AfPacketConfig.builder(pc.linuxInterface()).promiscuous(true).build());
+                resources.add(port);
+                ports[i] = port;
+            } else {
+                InMemoryPortPair pair = pairs.get(pc.memoryPeer());
+                if (pair == null) {
+                    pair = InMemoryPortPair.create(pc.name(), pc.memoryPeer());
+                    resources.add(pair);
+                    pairs.put(pc.name(), pair);
+                    ports[i] = pair.a();
+                } else {
+                    ports[i] = pair.b();
+                }
+            }
+        }
+    }
+
+    private void buildVr(VrConfig vc, int slot) {
+        List<InterfaceConfig> ifs = vc.interfaces();
+        Vif[] vifs = new Vif[ifs.size()];
+        Map<String, Vif> byName = new HashMap<>();
+        for (int i = 0; i < vifs.length; i++) {
+            InterfaceConfig ic = ifs.get(i);
+            int p = portIndex.get(ic.port());
+            vifs[i] = new Vif(i, ic.name(), p, ic.vlan() == 0 ? EthernetFlyweight.NO_VLAN : ic.vlan(),
+                    Vif.macFor(vc.id(), i), ic.address(), ic.prefixLength(), ic.mtu());
+            byName.put(ic.name(), vifs[i]);
+        }
+        Ipv4Fib fib = Ipv4Fib.dir24_8(MAX_NEXT_HOPS, MAX_TBL8_GROUPS, domain);
+        CounterSet<VrCounter> set = counters.entity(VrCounter.class, CounterTypes.VR, vc.id(), vc.name(), 0);
+        VrDataPlane vr = new VrDataPlane(vc.id(), vc.name(), slot, fib, vifs, VrDataPlane.DEFAULT_PUNT_CAPACITY,
+                stats(set, VrCounter.values()));
+        resources.add(vr);
+        VrControlPlane control = new VrControlPlane(vr, worker.injectRing(), pollSet::wakeup, System::nanoTime);
+        AdjacencyTable adj = vr.adjacencies;
+        int local = adj.add(AdjacencyTable.LOCAL, 0, 0);
+        int drop = adj.add(AdjacencyTable.DROP, 0, 0);
+        int reject = adj.add(AdjacencyTable.REJECT, 0, 0);
+        for (Vif v : vifs) {
+            if (v.prefixLength < 32) {
+                fib.add(v.subnet(), v.prefixLength, adj.add(AdjacencyTable.GLEAN, v.index, 0));
+            }
+            fib.add(v.address, 32, local);
+            if (v.broadcast() != 0) {
+                fib.add(v.broadcast(), 32, local);
+            }
+        }
+        for (StaticRouteConfig r : vc.staticRoutes()) {
+            int nh = switch (r.action()) {
+                case DROP -> drop;
+                case REJECT -> reject;
+                case FORWARD -> {
+                    Vif out = r.interfaceName() != null ? byName.get(r.interfaceName()) : vr.connectedVif(r.via());
+                    control.resolve(out, r.via());
+                    yield control.adjacencyFor(out, r.via());
+                }
+            };
+            fib.add(r.prefix(), r.length(), nh);
+        }
+        for (Vif v : vifs) {
+            bindings.bind(vr, v);
+        }
+        vrs.put(vc.name(), vr);
+        controls.put(vc.name(), control);
+    }
+
+    private static <E extends Enum<E> & org.vroom.kernel.stats.CounterKind> Stats stats(CounterSet<E> set, E[] kinds) {
+        AtomicCounter[] c = new AtomicCounter[kinds.length];
+        for (E k : kinds) {
+            c[k.ordinal()] = set.get(k);
+        }
+        return new Stats(c);
+    }
+
+    /** Starts the worker and the control thread. */
+    public Node start() {
+        IdleStrategy workerIdle = new WorkerIdle(worker, new PortIdleStrategy(pollSet));
+        workerRunner = new AgentRunner(workerIdle, this::onError, null, worker);
+        controlRunner = new AgentRunner(new BackoffIdleStrategy(100, 10, 1_000, 1_000_000), this::onError, null,
+                new CompositeAgent(new ArrayList<>(controls.values())));
+        AgentRunner.startOnThread(workerRunner);
+        AgentRunner.startOnThread(controlRunner);
+        LOG.log(System.Logger.Level.INFO, "node {0} started: {1} ports, {2} VRs", config.name(), ports.length, vrs.size());
+        return this;
+    }
+
+    private void onError(Throwable t) {
+        LOG.log(System.Logger.Level.ERROR, "agent error", t);
+    }
+
+    public NodeConfig config() {
+        return config;
+    }
+
+    public VrDataPlane vr(String name) {
+        return vrs.get(name);
+    }
+
+    public VrControlPlane control(String name) {
+        return controls.get(name);
+    }
+
+    public PacketPort port(String name) {
+        Integer i = portIndex.get(name);
+        return i == null ? null : ports[i];
+    }
+
+    public Stats portStats(String name) {
+        return portStats[portIndex.get(name)];
+    }
+
+    public BindingTable bindings() {
+        return bindings;
+    }
+
+    @Override
+    public void close() {
+        CloseHelper.quietCloseAll(controlRunner, workerRunner);
+        closeResources();
+    }
+
+    private void closeResources() {
+        for (int i = resources.size() - 1; i >= 0; i--) {
+            CloseHelper.quietClose(resources.get(i));
+        }
+        resources.clear();
+    }
+
+    /** Goes offline in the FIB reclamation domain around every blocking wait of the port idle strategy. */
+    private record WorkerIdle(ForwardingWorker worker, PortIdleStrategy delegate) implements IdleStrategy {
+        @Override
+        public void idle(int workCount) {
+            if (workCount > 0) {
+                delegate.reset();
+                return;
+            }
+            idle();
+        }
+
+        @Override
+        public void idle() {
+            worker.offline();
+            delegate.idle();
+            worker.online();
+        }
+
+        @Override
+        public void reset() {
+            delegate.reset();
+        }
+    }
+}

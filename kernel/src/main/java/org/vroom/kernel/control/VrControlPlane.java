@@ -1,0 +1,482 @@
+package org.vroom.kernel.control;
+
+import org.agrona.BufferUtil;
+import org.agrona.MutableDirectBuffer;
+import org.agrona.collections.Int2ObjectHashMap;
+import org.agrona.concurrent.Agent;
+import org.agrona.concurrent.MessageHandler;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.agrona.concurrent.ringbuffer.RingBuffer;
+import org.vroom.fib.Ipv4Fib;
+import org.vroom.kernel.dataplane.AdjacencyTable;
+import org.vroom.kernel.dataplane.Punt;
+import org.vroom.kernel.dataplane.TokenBucket;
+import org.vroom.kernel.dataplane.Vif;
+import org.vroom.kernel.dataplane.VrDataPlane;
+import org.vroom.kernel.stats.VrCounter;
+import org.vroom.packetio.codec.ArpFlyweight;
+import org.vroom.packetio.codec.EthernetFlyweight;
+import org.vroom.packetio.codec.IcmpFlyweight;
+import org.vroom.packetio.codec.Ipv4Flyweight;
+import org.vroom.packetio.codec.MacAddress;
+import org.vroom.packetio.codec.ValidationResult;
+
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.function.LongSupplier;
+
+/**
+ * The control plane of one VR as far as the substrate issue goes: ARP (answering for the VR's
+ * addresses, resolving next hops with a bounded queue of waiting packets, a neighbour cache with
+ * reachable time, probing and failure hold-down), ICMP echo for the VR's addresses, ICMP port and
+ * protocol unreachable for what the VR does not serve, and sending the packets that waited for ARP.
+ * It runs as an agent on a control thread; all its state is touched only there. Protocols (OSPF, BGP)
+ * and the TCP host stack come in later issues and will take over the LOCAL punts they serve.
+ *
+ * <p>It is the single writer of the VR's FIB and adjacency table.
+ */
+public final class VrControlPlane implements Agent {
+    /** How long a neighbour stays reachable after its last confirmation (Linux: 15..45 s). */
+    static final long REACHABLE_NANOS = 30_000_000_000L;
+    static final long RETRY_NANOS = 1_000_000_000L;
+    static final int MAX_TRIES = 3;
+    /** After failing to resolve, packets to that neighbour are answered with host unreachable for this long. */
+    static final long FAILED_HOLD_NANOS = 3_000_000_000L;
+    /** Packets queued per unresolved neighbour, and in total per VR. */
+    static final int PENDING_PER_NEIGHBOUR = 64;
+    static final int PENDING_PER_VR = 1024;
+    private static final long TIMER_PERIOD_NANOS = 100_000_000L;
+
+    private final VrDataPlane vr;
+    private final RingBuffer tx;
+    private final Runnable txWakeup;
+    private final LongSupplier clock;
+    private final Int2ObjectHashMap<Neighbour> neighbours = new Int2ObjectHashMap<>();
+    private final TokenBucket icmpLimit = new TokenBucket(1000, 100);
+    private final UnsafeBuffer out = new UnsafeBuffer(BufferUtil.allocateDirectAligned(2048, 64));
+    private final UnsafeBuffer view = new UnsafeBuffer(0, 0);
+    private final UnsafeBuffer heapView = new UnsafeBuffer(new byte[0]);
+    private final EthernetFlyweight eth = new EthernetFlyweight();
+    private final ArpFlyweight arp = new ArpFlyweight();
+    private final Ipv4Flyweight ip = new Ipv4Flyweight();
+    private final IcmpFlyweight icmp = new IcmpFlyweight();
+    private final MessageHandler puntHandler = this::onPunt;
+    private int pendingTotal;
+    private long nextTimer;
+    private int identification;
+
+    /**
+     * @param tx       the ring of the worker that transmits for this VR (message type = port index + 1)
+     * @param txWakeup wakes that worker if it is blocked in poll(2)
+     */
+    public VrControlPlane(VrDataPlane vr, RingBuffer tx, Runnable txWakeup, LongSupplier clock) {
+        this.vr = vr;
+        this.tx = tx;
+        this.txWakeup = txWakeup;
+        this.clock = clock;
+    }
+
+    public VrDataPlane dataPlane() {
+        return vr;
+    }
+
+    @Override
+    public String roleName() {
+        return "vr-" + vr.name;
+    }
+
+    @Override
+    public int doWork() {
+        int work = vr.punt.read(puntHandler, 64);
+        long now = clock.getAsLong();
+        if (now - nextTimer >= 0) {
+            nextTimer = now + TIMER_PERIOD_NANOS;
+            work += timers(now);
+        }
+        return work;
+    }
+
+    // ------------------------------------------------------------------------------------------
+    // configuration-time helpers (called on the VR loop before or while it runs)
+    // ------------------------------------------------------------------------------------------
+
+    /** The adjacency for next hop {@code ip} on {@code vif}, created unresolved if new. */
+    public int adjacencyFor(Vif vif, int nextHop) {
+        Neighbour n = neighbour(vif, nextHop);
+        if (n.adjacency < 0) {
+            n.adjacency = vr.adjacencies.add(AdjacencyTable.FORWARD, vif.index, nextHop);
+            if (n.state == Neighbour.State.REACHABLE || n.state == Neighbour.State.PROBE) {
+                vr.adjacencies.resolve(n.adjacency, n.mac);
+            }
+        }
+        return n.adjacency;
+    }
+
+    /** Starts resolving {@code ip} now (for example the gateways of static routes at start-up). */
+    public void resolve(Vif vif, int nextHop) {
+        Neighbour n = neighbour(vif, nextHop);
+        if (n.state == Neighbour.State.INCOMPLETE && n.tries == 0) {
+            sendArpRequest(n, -1L);
+        }
+    }
+
+    private Neighbour neighbour(Vif vif, int addr) {
+        Neighbour n = neighbours.get(addr);
+        if (n == null) {
+            n = new Neighbour(addr, vif);
+            neighbours.put(addr, n);
+        }
+        return n;
+    }
+
+    /** A snapshot for management and tests: ip, MAC (0 if unresolved), state. */
+    public List<String> neighbourSummary() {
+        List<String> lines = new ArrayList<>();
+        for (Neighbour n : neighbours.values()) {
+            lines.add(org.vroom.packetio.codec.Ipv4Addresses.format(n.ip) + " " + MacAddress.format(n.mac) + " "
+                    + n.state + " " + n.vif.name);
+        }
+        return lines;
+    }
+
+    // ------------------------------------------------------------------------------------------
+    // punted frames
+    // ------------------------------------------------------------------------------------------
+
+    private void onPunt(int typeId, MutableDirectBuffer buffer, int index, int length) {
+        int reason = Punt.reason(typeId);
+        Vif in = vr.vif(Punt.vif(typeId));
+        int hop = buffer.getInt(index + Punt.NEXT_HOP_OFFSET);
+        int frameOffset = index + Punt.HEADER_LENGTH;
+        int frameLength = length - Punt.HEADER_LENGTH;
+        eth.wrap(buffer, frameOffset, frameLength);
+        if (eth.validate() != ValidationResult.OK) {
+            return;
+        }
+        int l3 = eth.payloadOffset();
+        int l3Length = frameOffset + frameLength - l3;
+        switch (reason) {
+            case Punt.ARP -> onArp(in, buffer, l3, l3Length);
+            case Punt.LOCAL -> onLocal(in, buffer, l3, l3Length);
+            case Punt.RESOLVE -> {
+                if ((buffer.getInt(index + Punt.RX_FLAGS_OFFSET) & org.vroom.packetio.RxBatch.FLAG_CHECKSUM_PARTIAL) != 0) {
+                    ip.wrap(buffer, l3, l3Length);
+                    if (ip.validate() == ValidationResult.OK) {
+                        org.vroom.kernel.dataplane.PartialChecksum.complete(ip);
+                    }
+                }
+                onResolve(in, hop, buffer, l3, l3Length);
+            }
+            case Punt.FRAGMENT -> vr.stats.add(VrCounter.FRAGMENTATION_NEEDED.ordinal(), 1);
+            default -> {
+            }
+        }
+    }
+
+    private void onArp(Vif in, MutableDirectBuffer buffer, int offset, int length) {
+        vr.stats.add(VrCounter.ARP_RECEIVED.ordinal(), 1);
+        arp.wrap(buffer, offset, length);
+        if (arp.validate() != ValidationResult.OK) {
+            return;
+        }
+        int spa = arp.senderIp();
+        long sha = arp.senderMac();
+        int tpa = arp.targetIp();
+        boolean forUs = tpa == in.address;
+        boolean merged = false;
+        if (spa != 0 && in.inSubnet(spa) && spa != in.address && !MacAddress.isMulticast(sha)) {
+            Neighbour n = neighbours.get(spa);
+            if (n != null) {
+                confirm(n, sha);
+                merged = true;
+            }
+            if (forUs && !merged) {
+                confirm(neighbour(in, spa), sha);
+            }
+        }
+        if (forUs && arp.isRequest()) {
+            int len = ArpFlyweight.writeReplyFrame(out, 0, in.mac, in.vlan, in.address, sha, spa);
+            send(in, out, 0, len);
+            vr.stats.add(VrCounter.ARP_REPLIES_SENT.ordinal(), 1);
+        }
+    }
+
+    private void onLocal(Vif in, MutableDirectBuffer buffer, int offset, int length) {
+        ip.wrap(buffer, offset, length);
+        if (ip.validate() != ValidationResult.OK) {
+            return;
+        }
+        vr.stats.add(VrCounter.LOCAL_DELIVERED.ordinal(), 1);
+        int protocol = ip.protocol();
+        boolean toUs = vr.isOwnAddress(ip.destination());
+        if (protocol == Ipv4Flyweight.PROTOCOL_ICMP) {
+            icmp.wrap(buffer, ip.payloadOffset(), ip.payloadLength());
+            if (toUs && icmp.validate() == ValidationResult.OK && icmp.type() == IcmpFlyweight.TYPE_ECHO_REQUEST) {
+                echoReply();
+                return;
+            }
+        } else if (toUs && !ip.isNonInitialFragment()) {
+            if (protocol == Ipv4Flyweight.PROTOCOL_UDP) {
+                icmpError(in, IcmpFlyweight.TYPE_DESTINATION_UNREACHABLE, IcmpFlyweight.CODE_PORT_UNREACHABLE);
+                return;
+            }
+            if (protocol != Ipv4Flyweight.PROTOCOL_TCP && protocol != Ipv4Flyweight.PROTOCOL_OSPF) {
+                icmpError(in, IcmpFlyweight.TYPE_DESTINATION_UNREACHABLE, IcmpFlyweight.CODE_PROTOCOL_UNREACHABLE);
+                return;
+            }
+        }
+        vr.stats.add(VrCounter.LOCAL_UNHANDLED.ordinal(), 1);
+    }
+
+    /** Answers the echo request in {@code ip}/{@code icmp} from the address it was sent to (RFC 1812 4.3.3.6). */
+    private void echoReply() {
+        int dataLength = icmp.length() - IcmpFlyweight.HEADER_LENGTH;
+        int l3 = 64;
+        int icmpLength = IcmpFlyweight.writeEcho(out, l3 + Ipv4Flyweight.MIN_HEADER_LENGTH, IcmpFlyweight.TYPE_ECHO_REPLY,
+                icmp.identifier(), icmp.sequence(), icmp.buffer(), icmp.offset() + IcmpFlyweight.HEADER_LENGTH, dataLength);
+        int total = Ipv4Flyweight.MIN_HEADER_LENGTH + icmpLength;
+        Ipv4Flyweight.writeHeader(out, l3, 0, total, ++identification & 0xFFFF, 0, Ipv4Flyweight.DEFAULT_TTL,
+                Ipv4Flyweight.PROTOCOL_ICMP, ip.destination(), ip.source());
+        if (route(out, l3, total)) {
+            vr.stats.add(VrCounter.ICMP_ECHO_REPLIES.ordinal(), 1);
+        }
+    }
+
+    private void icmpError(Vif in, int type, int code) {
+        if (IcmpFlyweight.errorSuppression(ip, false) != ValidationResult.OK) {
+            vr.stats.add(VrCounter.ICMP_SUPPRESSED.ordinal(), 1);
+            return;
+        }
+        if (!icmpLimit.tryAcquire(clock.getAsLong())) {
+            vr.stats.add(VrCounter.ICMP_RATE_LIMITED.ordinal(), 1);
+            return;
+        }
+        int l3 = 64;
+        // from the address the packet was sent to when that is ours, else from the incoming interface
+        int source = vr.isOwnAddress(ip.destination()) ? ip.destination() : in.address;
+        int total = IcmpFlyweight.writeErrorDatagram(out, l3, source, ++identification & 0xFFFF, type, code, 0, ip);
+        if (route(out, l3, total)) {
+            vr.stats.add(VrCounter.ICMP_UNREACHABLE_SENT.ordinal(), 1);
+        }
+    }
+
+    /** A packet whose next hop {@code hop} was not resolved when the worker forwarded it. */
+    private void onResolve(Vif in, int hop, MutableDirectBuffer buffer, int offset, int length) {
+        ip.wrap(buffer, offset, length);
+        if (ip.validate() != ValidationResult.OK) {
+            return;
+        }
+        int nh = vr.fib.lookup(ip.destination());
+        if (nh == Ipv4Fib.NO_ROUTE) {
+            return; // the route went away meanwhile
+        }
+        Vif outVif = vr.vif(vr.adjacencies.vif(nh));
+        forwardVia(outVif, hop, buffer, offset, ip.totalLength(), true);
+    }
+
+    /**
+     * Sends the datagram at {@code [offset, offset + length)} to neighbour {@code hop} on {@code vif}, or
+     * queues it while the neighbour is resolved. {@code transit}: a forwarded packet whose TTL is to be
+     * decremented when it leaves (the worker did not decrement it before punting).
+     */
+    private boolean forwardVia(Vif vif, int hop, MutableDirectBuffer buffer, int offset, int length, boolean transit) {
+        Neighbour n = neighbour(vif, hop);
+        switch (n.state) {
+            case REACHABLE, PROBE -> {
+                if (transit) {
+                    ip.wrap(buffer, offset, length);
+                    ip.decrementTtl();
+                }
+                int h = EthernetFlyweight.writeHeader(out, 0, n.mac, vif.mac, vif.vlan, EthernetFlyweight.ETHERTYPE_IPV4);
+                if (buffer != out || offset != h) {
+                    out.putBytes(h, buffer, offset, length);
+                }
+                if (transit) {
+                    vr.stats.add(VrCounter.FORWARDED.ordinal(), 1);
+                }
+                boolean sent = send(vif, out, 0, h + length);
+                vr.stats.add((sent ? VrCounter.TX_PACKETS : VrCounter.DROP_TX_FULL).ordinal(), 1);
+                return sent;
+            }
+            case FAILED -> {
+                vr.stats.add(VrCounter.DROP_ARP_FAILED.ordinal(), 1);
+                return false;
+            }
+            default -> {
+                if (n.pending.size() >= PENDING_PER_NEIGHBOUR || pendingTotal >= PENDING_PER_VR) {
+                    vr.stats.add(VrCounter.DROP_ARP_PENDING_FULL.ordinal(), 1);
+                    return false;
+                }
+                byte[] copy = new byte[length + 1];
+                copy[0] = (byte) (transit ? 1 : 0);
+                buffer.getBytes(offset, copy, 1, length);
+                n.pending.add(copy);
+                pendingTotal++;
+                if (n.tries == 0) {
+                    sendArpRequest(n, -1L);
+                }
+                return true;
+            }
+        }
+    }
+
+    /** Routes a datagram the VR itself originates (already complete, TTL set) through its FIB. */
+    private boolean route(MutableDirectBuffer buffer, int offset, int length) {
+        ip.wrap(buffer, offset, length);
+        int dst = ip.destination();
+        int nh = vr.fib.lookup(dst);
+        if (nh == Ipv4Fib.NO_ROUTE) {
+            vr.stats.add(VrCounter.DROP_NO_ROUTE.ordinal(), 1);
+            return false;
+        }
+        int kind = vr.adjacencies.kind(nh);
+        if (kind != AdjacencyTable.FORWARD && kind != AdjacencyTable.GLEAN) {
+            return false;
+        }
+        Vif vif = vr.vif(vr.adjacencies.vif(nh));
+        int hop = kind == AdjacencyTable.GLEAN ? dst : vr.adjacencies.nextHop(nh);
+        // move the datagram so that the Ethernet header fits in front of it in the output buffer
+        int h = vif.headerLength();
+        if (buffer == out && offset != h) {
+            out.putBytes(h, out, offset, length);
+            offset = h;
+        }
+        return forwardVia(vif, hop, out, offset, length, false);
+    }
+
+    /** An ARP reply or a confirmation from {@code n}: resolve its adjacency and send what waited. */
+    private void confirm(Neighbour n, long mac) {
+        n.mac = mac;
+        n.state = Neighbour.State.REACHABLE;
+        n.deadline = clock.getAsLong() + REACHABLE_NANOS;
+        n.tries = 0;
+        if (n.adjacency < 0) {
+            n.adjacency = vr.adjacencies.add(AdjacencyTable.FORWARD, n.vif.index, n.ip);
+        }
+        vr.adjacencies.resolve(n.adjacency, mac);
+        if (!n.hostRoute && n.vif.inSubnet(n.ip)) {
+            vr.fib.add(n.ip, 32, n.adjacency);
+            n.hostRoute = true;
+        }
+        while (!n.pending.isEmpty()) {
+            byte[] p = n.pending.poll();
+            pendingTotal--;
+            heapView.wrap(p);
+            // the packet sits at offset 1 of the copy; route() rebuilds it into the output buffer
+            out.putBytes(64, heapView, 1, p.length - 1);
+            forwardVia(n.vif, n.ip, out, 64, p.length - 1, p[0] == 1);
+        }
+    }
+
+    private void sendArpRequest(Neighbour n, long unicastMac) {
+        n.tries++;
+        n.deadline = clock.getAsLong() + RETRY_NANOS;
+        int len = ArpFlyweight.writeRequestFrame(out, 0, n.vif.mac, n.vif.vlan, n.vif.address, n.ip);
+        if (unicastMac != -1L) {
+            MacAddress.write(out, EthernetFlyweight.DESTINATION_MAC_OFFSET, unicastMac);
+        }
+        send(n.vif, out, 0, len);
+        vr.stats.add(VrCounter.ARP_REQUESTS_SENT.ordinal(), 1);
+    }
+
+    private int timers(long now) {
+        int work = 0;
+        Iterator<Neighbour> it = neighbours.values().iterator();
+        List<Neighbour> failed = null;
+        while (it.hasNext()) {
+            Neighbour n = it.next();
+            if (now - n.deadline < 0) {
+                continue;
+            }
+            work++;
+            switch (n.state) {
+                case INCOMPLETE -> {
+                    if (n.tries == 0) {
+                        continue; // never asked for: nothing to do until a packet needs it
+                    }
+                    if (n.tries < MAX_TRIES) {
+                        sendArpRequest(n, -1L);
+                    } else {
+                        if (failed == null) {
+                            failed = new ArrayList<>();
+                        }
+                        failed.add(n);
+                    }
+                }
+                case REACHABLE -> {
+                    n.state = Neighbour.State.PROBE;
+                    n.tries = 0;
+                    sendArpRequest(n, n.mac);
+                }
+                case PROBE -> {
+                    if (n.tries < MAX_TRIES) {
+                        sendArpRequest(n, n.mac);
+                    } else if (forget(n)) {
+                        it.remove();
+                    }
+                }
+                case FAILED -> {
+                    if (forget(n)) {
+                        it.remove();
+                    }
+                }
+            }
+        }
+        if (failed != null) {
+            for (Neighbour n : failed) {
+                fail(n, now);
+            }
+        }
+        return work;
+    }
+
+    /** Resolution failed: answer what waited with host unreachable (RFC 1812 4.3.3.1), hold down. */
+    private void fail(Neighbour n, long now) {
+        n.state = Neighbour.State.FAILED;
+        n.deadline = now + FAILED_HOLD_NANOS;
+        n.tries = 0;
+        while (!n.pending.isEmpty()) {
+            byte[] p = n.pending.poll();
+            pendingTotal--;
+            vr.stats.add(VrCounter.DROP_ARP_FAILED.ordinal(), 1);
+            heapView.wrap(p);
+            view.wrap(out.addressOffset() + 1024, 1024);
+            int len = Math.min(p.length - 1, 1024);
+            view.putBytes(0, heapView, 1, len);
+            ip.wrap(view, 0, len);
+            if (ip.validate() == ValidationResult.OK && p[0] == 1) {
+                icmpError(n.vif, IcmpFlyweight.TYPE_DESTINATION_UNREACHABLE, IcmpFlyweight.CODE_HOST_UNREACHABLE);
+            }
+        }
+    }
+
+    /**
+     * The neighbour is gone: unresolve its adjacency and remove its host route. Returns whether the entry
+     * can be dropped; an entry that owns an adjacency (a static route's gateway) stays, unresolved, so
+     * that the routes pointing at the adjacency get it resolved again by the next packet.
+     */
+    private boolean forget(Neighbour n) {
+        if (n.adjacency >= 0) {
+            vr.adjacencies.resolve(n.adjacency, 0);
+        }
+        if (n.hostRoute) {
+            vr.fib.delete(n.ip, 32);
+            n.hostRoute = false;
+        }
+        n.mac = 0;
+        pendingTotal -= n.pending.size();
+        n.pending.clear();
+        n.state = Neighbour.State.INCOMPLETE;
+        n.tries = 0;
+        return n.adjacency < 0;
+    }
+
+    private boolean send(Vif vif, MutableDirectBuffer buffer, int offset, int length) {
+        boolean ok = tx.write(vif.portIndex + 1, buffer, offset, length);
+        if (ok) {
+            txWakeup.run();
+        }
+        return ok;
+    }
+}

@@ -1,0 +1,216 @@
+package org.vroom.kernel;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.vroom.kernel.config.InterfaceConfig;
+import org.vroom.kernel.config.ManagementConfig;
+import org.vroom.kernel.config.NodeConfig;
+import org.vroom.kernel.config.PortConfig;
+import org.vroom.kernel.config.RouteAction;
+import org.vroom.kernel.config.StaticRouteConfig;
+import org.vroom.kernel.config.VrConfig;
+import org.vroom.kernel.stats.VrCounter;
+import org.vroom.kernel.demo.SimHost;
+import org.vroom.kernel.stats.NodeCounters;
+import org.vroom.packetio.InMemoryPortPair;
+import org.vroom.packetio.PacketPort;
+import org.vroom.packetio.codec.IcmpFlyweight;
+import org.vroom.packetio.codec.Ipv4Addresses;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.BooleanSupplier;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The whole forwarding path (worker, punts, control plane, ARP, ICMP) on in-memory ports, with
+ * simulated hosts: two VRs with the same address plan on one node.
+ *
+ * <pre>
+ *   h1 10.0.1.2 --m0-- [VR red  10.0.1.1 | 10.0.2.1] --m1-- h2 10.0.2.2
+ *   h3 10.0.1.2 --m2-- [VR blue 10.0.1.1 | 10.0.2.1] --m3-- h4 10.0.2.2
+ * </pre>
+ */
+class InMemoryForwardingTest {
+    @TempDir
+    Path dir;
+
+    private final List<InMemoryPortPair> pairs = new ArrayList<>();
+    private final Map<String, PacketPort> nodeSide = new HashMap<>();
+    private NodeCounters counters;
+    private Node node;
+    private SimHost h1;
+    private SimHost h2;
+    private SimHost h3;
+    private SimHost h4;
+
+    private static int ip(String s) {
+        return Ipv4Addresses.parse(s);
+    }
+
+    private PacketPort wire(String name) {
+        InMemoryPortPair pair = InMemoryPortPair.create(name, name + "-host");
+        pairs.add(pair);
+        nodeSide.put(name, pair.a());
+        return pair.b();
+    }
+
+    @BeforeEach
+    void setUp() {
+        PacketPort p0 = wire("m0");
+        PacketPort p1 = wire("m1");
+        PacketPort p2 = wire("m2");
+        PacketPort p3 = wire("m3");
+        List<PortConfig> ports = List.of(new PortConfig("m0", null, "m0-host"), new PortConfig("m1", null, "m1-host"),
+                new PortConfig("m2", null, "m2-host"), new PortConfig("m3", null, "m3-host"));
+        VrConfig red = new VrConfig("red", 1, List.of(
+                new InterfaceConfig("eth0", "m0", 0, ip("10.0.1.1"), 24, 1500),
+                new InterfaceConfig("eth1", "m1", 0, ip("10.0.2.1"), 24, 1500)),
+                List.of(new StaticRouteConfig(ip("192.0.2.0"), 24, 0, null, RouteAction.DROP),
+                        new StaticRouteConfig(ip("198.51.100.0"), 24, ip("10.0.2.2"), null, RouteAction.FORWARD)));
+        VrConfig blue = new VrConfig("blue", 2, List.of(
+                new InterfaceConfig("eth0", "m2", 0, ip("10.0.1.1"), 24, 1500),
+                new InterfaceConfig("eth1", "m3", 0, ip("10.0.2.1"), 24, 1500)), List.of());
+        NodeConfig config = new NodeConfig("test", 1, new ManagementConfig("127.0.0.1", 7878, null), ports,
+                List.of(red, blue));
+        counters = NodeCounters.create(new NodeCounters.Config("test-" + ProcessHandle.current().pid())
+                .directory(dir).deleteOnClose(true));
+        node = new Node(config, counters, nodeSide).start();
+        h1 = new SimHost("h1", p0, 0x02_aa_00_00_00_01L, ip("10.0.1.2"), 24, ip("10.0.1.1"), -1);
+        h2 = new SimHost("h2", p1, 0x02_aa_00_00_00_02L, ip("10.0.2.2"), 24, ip("10.0.2.1"), -1);
+        h3 = new SimHost("h3", p2, 0x02_aa_00_00_00_03L, ip("10.0.1.2"), 24, ip("10.0.1.1"), -1);
+        h4 = new SimHost("h4", p3, 0x02_aa_00_00_00_04L, ip("10.0.2.2"), 24, ip("10.0.2.1"), -1);
+    }
+
+    @AfterEach
+    void tearDown() {
+        node.close();
+        counters.close();
+        pairs.forEach(InMemoryPortPair::close);
+    }
+
+    /** Polls every host until {@code done} holds; fails after 5 s. */
+    private void await(String what, BooleanSupplier done) {
+        long deadline = System.nanoTime() + 5_000_000_000L;
+        while (!done.getAsBoolean()) {
+            int n = h1.poll() + h2.poll() + h3.poll() + h4.poll();
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("timed out waiting for " + what + "; " + diagnostics());
+            }
+            if (n == 0) {
+                Thread.onSpinWait();
+            }
+        }
+    }
+
+    private String diagnostics() {
+        StringBuilder b = new StringBuilder();
+        for (String vr : new String[] {"red", "blue"}) {
+            b.append(vr).append(':');
+            for (VrCounter s : VrCounter.values()) {
+                long v = node.vr(vr).stats.get(s.ordinal());
+                if (v != 0) {
+                    b.append(' ').append(s.label()).append('=').append(v);
+                }
+            }
+            b.append(" neighbours=").append(node.control(vr).neighbourSummary()).append("; ");
+        }
+        b.append("h1 icmp=").append(h1.icmpReceived());
+        return b.toString();
+    }
+
+    private static long count(List<SimHost.Icmp> icmps, int type) {
+        return icmps.stream().filter(i -> i.type() == type).count();
+    }
+
+    @Test
+    void pingThroughTheRouterDecrementsTtlOnce() {
+        h1.ping(ip("10.0.2.2"), 1, 64);
+        await("echo reply at h1", () -> count(h1.icmpReceived(), IcmpFlyweight.TYPE_ECHO_REPLY) == 1);
+        SimHost.Icmp reply = h1.icmpReceived().get(0);
+        assertEquals(ip("10.0.2.2"), reply.source());
+        assertEquals(63, reply.ttl(), "h2 answers with TTL 64, the router decrements it once");
+        assertTrue(node.vr("red").stats.get(VrCounter.FORWARDED.ordinal()) >= 2);
+    }
+
+    @Test
+    void routerAnswersPingsToItsOwnAddresses() {
+        h1.ping(ip("10.0.1.1"), 7, 64);
+        h1.ping(ip("10.0.2.1"), 8, 64);
+        await("two echo replies", () -> count(h1.icmpReceived(), IcmpFlyweight.TYPE_ECHO_REPLY) == 2);
+        for (SimHost.Icmp r : h1.icmpReceived()) {
+            assertEquals(64, r.ttl());
+        }
+        assertEquals(2, node.vr("red").stats.get(VrCounter.ICMP_ECHO_REPLIES.ordinal()));
+    }
+
+    @Test
+    void ttlExpiryAndUnroutedDestinationsGetIcmpErrorsFromTheIncomingInterface() {
+        h1.ping(ip("10.0.2.2"), 1, 1);
+        h1.ping(ip("203.0.113.9"), 2, 64);
+        await("two ICMP errors", () -> h1.icmpReceived().size() == 2);
+        SimHost.Icmp exceeded = h1.icmpReceived().stream()
+                .filter(i -> i.type() == IcmpFlyweight.TYPE_TIME_EXCEEDED).findFirst().orElseThrow();
+        assertEquals(ip("10.0.1.1"), exceeded.source());
+        SimHost.Icmp unreachable = h1.icmpReceived().stream()
+                .filter(i -> i.type() == IcmpFlyweight.TYPE_DESTINATION_UNREACHABLE).findFirst().orElseThrow();
+        assertEquals(IcmpFlyweight.CODE_NET_UNREACHABLE, unreachable.code());
+        assertEquals(ip("10.0.1.1"), unreachable.source());
+    }
+
+    @Test
+    void arpWorksBothWays() {
+        h1.ping(ip("10.0.2.2"), 1, 64);
+        await("echo reply", () -> count(h1.icmpReceived(), IcmpFlyweight.TYPE_ECHO_REPLY) == 1);
+        // h1 resolved the router, and the router resolved h2 (h2 answered its ARP request)
+        assertEquals(0x02_00_00_01_00_00L, h1.arpEntry(ip("10.0.1.1")));
+        assertEquals(0x02_00_00_01_00_01L, h2.arpEntry(ip("10.0.2.1")));
+        assertTrue(node.control("red").neighbourSummary().stream().anyMatch(l -> l.startsWith("10.0.2.2 ")));
+    }
+
+    @Test
+    void staticRoutesForwardAndDrop() {
+        h1.ping(ip("192.0.2.5"), 1, 64);
+        h1.ping(ip("10.0.2.2"), 2, 64);
+        await("echo reply after the dropped one", () -> count(h1.icmpReceived(), IcmpFlyweight.TYPE_ECHO_REPLY) == 1);
+        assertEquals(1, node.vr("red").stats.get(VrCounter.DROP_BLACKHOLE.ordinal()));
+        assertEquals(1, h1.icmpReceived().size(), "a drop route sends no ICMP");
+    }
+
+    @Test
+    void udpStreamArrivesCompleteAndInOrder() {
+        h1.ping(ip("10.0.2.2"), 1, 64); // resolve everything first
+        await("echo reply", () -> count(h1.icmpReceived(), IcmpFlyweight.TYPE_ECHO_REPLY) == 1);
+        int n = 20_000;
+        for (int i = 0; i < n; i++) {
+            h1.sendUdp(ip("10.0.2.2"), 9, i, 18);
+            if ((i & 63) == 63) {
+                // pace to what the in-memory rings hold (they drop and count when full, like a NIC)
+                long sent = i + 1;
+                await("UDP batch", () -> h2.udpReceived() >= sent - 512);
+            }
+        }
+        await("all UDP datagrams", () -> h2.udpReceived() == n);
+        assertEquals(0, h2.udpReordered());
+    }
+
+    @Test
+    void virtualRoutersWithTheSameAddressesStayIsolated() {
+        h1.ping(ip("10.0.2.2"), 1, 64);
+        h3.ping(ip("10.0.2.2"), 2, 64);
+        await("both replies", () -> count(h1.icmpReceived(), IcmpFlyweight.TYPE_ECHO_REPLY) == 1
+                && count(h3.icmpReceived(), IcmpFlyweight.TYPE_ECHO_REPLY) == 1);
+        assertEquals(1, h1.icmpReceived().get(0).sequence());
+        assertEquals(2, h3.icmpReceived().get(0).sequence());
+        // blue never forwarded anything of red's and the other way round
+        assertEquals(2, node.vr("red").stats.get(VrCounter.FORWARDED.ordinal()));
+        assertEquals(2, node.vr("blue").stats.get(VrCounter.FORWARDED.ordinal()));
+    }
+}
