@@ -19,6 +19,16 @@ public final class Main {
     private Main() {
     }
 
+    private static Node startNode(NodeConfig config, NodeCounters counters, PrintStream err) {
+        try {
+            return new Node(config, counters).start();
+        } catch (Node.NodeStartException e) {
+            err.println("vroom run: " + e.getMessage());
+            System.exit(1);
+            return null;
+        }
+    }
+
     public static void main(String[] args) throws Exception {
         PrintStream out = System.out;
         PrintStream err = System.err;
@@ -56,9 +66,18 @@ public final class Main {
             return;
         }
         CountDownLatch stop = new CountDownLatch(1);
-        try (NodeCounters counters = NodeCounters.create(config.name());
-             Node node = new Node(config, counters).start()) {
-            Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown, "vroom-shutdown"));
+        CountDownLatch closed = new CountDownLatch(1);
+        try (NodeCounters counters = createCounters(config, err);
+             Node node = startNode(config, counters, err)) {
+            // on SIGTERM/SIGINT: let the main thread close the node and the counters file, then exit
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                stop.countDown();
+                try {
+                    closed.await(10, java.util.concurrent.TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }, "vroom-shutdown"));
             out.printf("{\"node\":\"%s\",\"state\":\"running\",\"ports\":%d,\"vrs\":%d,\"counters\":\"%s\"}%n",
                     config.name(), config.ports().size(), config.vrs().size(), counters.file());
             if (seconds > 0) {
@@ -66,6 +85,18 @@ public final class Main {
             } else {
                 stop.await();
             }
+        } finally {
+            closed.countDown();
+        }
+    }
+
+    private static NodeCounters createCounters(NodeConfig config, PrintStream err) {
+        try {
+            return NodeCounters.create(config.name());
+        } catch (org.vroom.kernel.stats.CountersFileException e) {
+            err.println("vroom run: " + e.getMessage());
+            System.exit(1);
+            return null;
         }
     }
 }

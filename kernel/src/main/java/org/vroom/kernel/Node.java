@@ -119,7 +119,12 @@ public final class Node implements AutoCloseable {
             if (supplied.containsKey(pc.name())) {
                 ports[i] = supplied.get(pc.name());
             } else if (pc.linuxInterface() != null) {
-                AfPacketPort port = AfPacketPort.open(AfPacketConfig.builder(pc.linuxInterface()).promiscuous(true).build());
+                AfPacketPort port;
+                try {
+                    port = AfPacketPort.open(AfPacketConfig.builder(pc.linuxInterface()).promiscuous(true).build());
+                } catch (org.vroom.packetio.PacketIoException e) {
+                    throw new NodeStartException("port " + pc.name() + ": " + e.getMessage(), e);
+                }
                 resources.add(port);
                 ports[i] = port;
             } else {
@@ -245,6 +250,15 @@ public final class Node implements AutoCloseable {
             CloseHelper.quietClose(resources.get(i));
         }
         resources.clear();
+    }
+
+    /** The node could not start (a port could not be opened, ...); the message says why, for the operator. */
+    public static final class NodeStartException extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        NodeStartException(String message, Throwable cause) {
+            super(message, cause);
+        }
     }
 
     /** Goes offline in the FIB reclamation domain around every blocking wait of the port idle strategy. */
