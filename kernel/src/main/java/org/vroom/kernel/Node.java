@@ -202,10 +202,13 @@ public final class Node implements AutoCloseable {
     public Node start() {
         IdleStrategy workerIdle = new WorkerIdle(worker, new PortIdleStrategy(pollSet));
         workerRunner = new AgentRunner(workerIdle, this::onError, null, worker);
-        controlRunner = new AgentRunner(new BackoffIdleStrategy(100, 10, 1_000, 1_000_000), this::onError, null,
+        // the control thread parks up to 10 ms when idle (its timers tick every 100 ms); the worker unparks it
+        // after every round that punted frames, so ARP and ping answers do not wait for the park to end
+        controlRunner = new AgentRunner(new BackoffIdleStrategy(10, 10, 10_000, 10_000_000), this::onError, null,
                 new CompositeAgent(new ArrayList<>(controls.values())));
+        Thread controlThread = AgentRunner.startOnThread(controlRunner);
+        worker.puntWakeup(() -> java.util.concurrent.locks.LockSupport.unpark(controlThread));
         AgentRunner.startOnThread(workerRunner);
-        AgentRunner.startOnThread(controlRunner);
         LOG.log(System.Logger.Level.INFO, "node {0} started: {1} ports, {2} VRs", config.name(), ports.length, vrs.size());
         return this;
     }

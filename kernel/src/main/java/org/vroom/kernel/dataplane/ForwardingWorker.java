@@ -86,6 +86,9 @@ public final class ForwardingWorker implements Agent {
     private static final long PORT_STATISTICS_NANOS = 1_000_000_000L;
     private int ipIdentification;
     private final org.agrona.concurrent.MessageHandler injectHandler = this::onInject;
+    /** Wakes the control thread after a round that punted something (it may be parked while idle). */
+    private volatile Runnable puntWakeup = () -> { };
+    private boolean punted;
 
     /**
      * @param ports    every substrate port, by node port index (this worker may transmit on any)
@@ -120,6 +123,11 @@ public final class ForwardingWorker implements Agent {
         if (reader != null) {
             reader.close();
         }
+    }
+
+    /** Sets what wakes the control planes' thread after this worker punted frames to it. */
+    public void puntWakeup(Runnable wakeup) {
+        this.puntWakeup = wakeup;
     }
 
     /** Called by the idle strategy around blocking waits. */
@@ -157,6 +165,10 @@ public final class ForwardingWorker implements Agent {
         work += inject.read(injectHandler, BATCH);
         flushPorts();
         flushTallies();
+        if (punted) {
+            punted = false;
+            puntWakeup.run();
+        }
         if (now - lastPortStatistics > PORT_STATISTICS_NANOS) {
             lastPortStatistics = now;
             publishPortStatistics();
@@ -433,6 +445,7 @@ public final class ForwardingWorker implements Agent {
         rb.putBytes(index + Punt.HEADER_LENGTH, frame, 0, len);
         ring.commit(index);
         t[VrCounter.PUNTED.ordinal()]++;
+        punted = true;
     }
 
     private void onInject(int typeId, MutableDirectBuffer buffer, int index, int length) {
