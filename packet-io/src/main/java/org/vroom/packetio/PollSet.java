@@ -24,7 +24,10 @@ import static org.vroom.packetio.Native.LIBC;
  */
 public final class PollSet implements AutoCloseable {
     private static final int POLLFD_SIZE = 8; // struct pollfd { int fd; short events; short revents; }
+    private static final short POLLIN = 0x1;
+    private static final short POLLERR = 0x8;
     private static final short POLLNVAL = 0x20;
+    private static final int SO_ERROR = 4;
 
     private final PacketPort[] ports;
     private int portCount;
@@ -38,6 +41,8 @@ public final class PollSet implements AutoCloseable {
     private final long pollFds;
     private final long eventValue; // 8 bytes read from / written to the eventfd
     private final long wakeValue;
+    private final long soError; // getsockopt(SO_ERROR) value and length
+    private final long soErrorLength;
     private final int eventFd;
     private volatile Thread parkedThread;
     private volatile boolean closed;
@@ -55,10 +60,12 @@ public final class PollSet implements AutoCloseable {
         if (eventFd < 0) {
             throw new IllegalStateException("eventfd failed: " + Native.strerror(Native.errno()));
         }
-        final long memory = UnsafeApi.allocateMemory((long) (capacity + 1) * POLLFD_SIZE + 16);
+        final long memory = UnsafeApi.allocateMemory((long) (capacity + 1) * POLLFD_SIZE + 32);
         pollFds = memory;
         eventValue = memory + (long) (capacity + 1) * POLLFD_SIZE;
         wakeValue = eventValue + 8;
+        soError = wakeValue + 8;
+        soErrorLength = soError + 8;
         UnsafeApi.putLong(wakeValue, 1L);
         setPollFd(0, eventFd);
     }
@@ -196,7 +203,15 @@ public final class PollSet implements AutoCloseable {
             final short revents = UnsafeApi.getShort(entry + 6);
             if ((revents & POLLNVAL) != 0) {
                 UnsafeApi.putInt(entry, -1); // a port closed while in the set: stop polling it
-            } else if (revents != 0) {
+                continue;
+            }
+            if ((revents & POLLERR) != 0) {
+                // A pending socket error (ENETDOWN when the link went down) keeps poll(2) returning at
+                // once until it is read: read and clear it, or an idle worker spins.
+                UnsafeApi.putInt(soErrorLength, 4);
+                LIBC.getsockopt(UnsafeApi.getInt(entry), Native.SOL_SOCKET, SO_ERROR, soError, soErrorLength);
+            }
+            if ((revents & POLLIN) != 0) {
                 ready++;
             }
         }

@@ -11,6 +11,8 @@
  *   <li>{@link org.vroom.lab.BackgroundProcess}: pid, output files, SIGTERM-then-SIGKILL by pid.</li>
  *   <li>{@link org.vroom.lab.Icmp} and {@link org.vroom.lab.Traceroute}: iputils ping and
  *       traceroute/tracepath, parsed.</li>
+ *   <li>{@link org.vroom.lab.VroomNode}: a vroom node ({@code vroom run}) in a namespace, on AF_PACKET
+ *       ports: writes its YAML file, prepares the router namespace, reads its counters file.</li>
  *   <li>{@link org.vroom.lab.LabAssumptions}: skip (with the reason) without root or a tool.</li>
  *   <li>Traffic generators and sinks are in {@link org.vroom.lab.traffic}.</li>
  * </ul>

@@ -54,7 +54,9 @@ public final class VrControlPlane implements Agent {
     private final LongSupplier clock;
     private final Int2ObjectHashMap<Neighbour> neighbours = new Int2ObjectHashMap<>();
     private final TokenBucket icmpLimit = new TokenBucket(1000, 100);
-    private final UnsafeBuffer out = new UnsafeBuffer(BufferUtil.allocateDirectAligned(2048, 64));
+    /** Frames are built in the first half (room for MTU 9000 + headers); the second half is scratch. */
+    private static final int OUT_HALF = 16 * 1024;
+    private final UnsafeBuffer out = new UnsafeBuffer(BufferUtil.allocateDirectAligned(2 * OUT_HALF, 64));
     private final UnsafeBuffer view = new UnsafeBuffer(0, 0);
     private final UnsafeBuffer heapView = new UnsafeBuffer(new byte[0]);
     private final EthernetFlyweight eth = new EthernetFlyweight();
@@ -169,6 +171,12 @@ public final class VrControlPlane implements Agent {
                 onResolve(in, hop, buffer, l3, l3Length);
             }
             case Punt.FRAGMENT -> vr.stats.add(VrCounter.FRAGMENTATION_NEEDED.ordinal(), 1);
+            case Punt.SEND -> {
+                ip.wrap(buffer, l3, l3Length);
+                if (ip.validate() == ValidationResult.OK) {
+                    route(buffer, l3, ip.totalLength());
+                }
+            }
             default -> {
             }
         }
@@ -272,15 +280,21 @@ public final class VrControlPlane implements Agent {
             return; // the route went away meanwhile
         }
         Vif outVif = vr.vif(vr.adjacencies.vif(nh));
-        forwardVia(outVif, hop, buffer, offset, ip.totalLength(), true);
+        forwardVia(outVif, hop, buffer, offset, ip.totalLength(), in);
     }
 
     /**
      * Sends the datagram at {@code [offset, offset + length)} to neighbour {@code hop} on {@code vif}, or
-     * queues it while the neighbour is resolved. {@code transit}: a forwarded packet whose TTL is to be
-     * decremented when it leaves (the worker did not decrement it before punting).
+     * queues it while the neighbour is resolved. {@code in}: for a forwarded packet, the interface it arrived
+     * on (its TTL is decremented when it leaves: the worker punted it undecremented), null for a packet the
+     * VR originates.
      */
-    private boolean forwardVia(Vif vif, int hop, MutableDirectBuffer buffer, int offset, int length, boolean transit) {
+    private boolean forwardVia(Vif vif, int hop, MutableDirectBuffer buffer, int offset, int length, Vif in) {
+        boolean transit = in != null;
+        if (length + vif.headerLength() > OUT_HALF) {
+            vr.stats.add(VrCounter.FRAGMENTATION_NEEDED.ordinal(), 1);
+            return false;
+        }
         Neighbour n = neighbour(vif, hop);
         switch (n.state) {
             case REACHABLE, PROBE -> {
@@ -308,9 +322,12 @@ public final class VrControlPlane implements Agent {
                     vr.stats.add(VrCounter.DROP_ARP_PENDING_FULL.ordinal(), 1);
                     return false;
                 }
-                byte[] copy = new byte[length + 1];
-                copy[0] = (byte) (transit ? 1 : 0);
-                buffer.getBytes(offset, copy, 1, length);
+                // [0..1]: index of the interface a forwarded packet arrived on + 1 (0: originated here)
+                byte[] copy = new byte[length + PENDING_HEADER];
+                int tag = transit ? in.index + 1 : 0;
+                copy[0] = (byte) (tag >>> 8);
+                copy[1] = (byte) tag;
+                buffer.getBytes(offset, copy, PENDING_HEADER, length);
                 n.pending.add(copy);
                 pendingTotal++;
                 if (n.tries == 0) {
@@ -342,7 +359,7 @@ public final class VrControlPlane implements Agent {
             out.putBytes(h, out, offset, length);
             offset = h;
         }
-        return forwardVia(vif, hop, out, offset, length, false);
+        return forwardVia(vif, hop, out, offset, length, null);
     }
 
     /** An ARP reply or a confirmation from {@code n}: resolve its adjacency and send what waited. */
@@ -363,10 +380,16 @@ public final class VrControlPlane implements Agent {
             byte[] p = n.pending.poll();
             pendingTotal--;
             heapView.wrap(p);
-            // the packet sits at offset 1 of the copy; route() rebuilds it into the output buffer
-            out.putBytes(64, heapView, 1, p.length - 1);
-            forwardVia(n.vif, n.ip, out, 64, p.length - 1, p[0] == 1);
+            out.putBytes(64, heapView, PENDING_HEADER, p.length - PENDING_HEADER);
+            forwardVia(n.vif, n.ip, out, 64, p.length - PENDING_HEADER, pendingInterface(p));
         }
+    }
+
+    private static final int PENDING_HEADER = 2;
+
+    private Vif pendingInterface(byte[] p) {
+        int tag = (p[0] & 0xFF) << 8 | (p[1] & 0xFF);
+        return tag == 0 ? null : vr.vif(tag - 1);
     }
 
     private void sendArpRequest(Neighbour n, long unicastMac) {
@@ -440,13 +463,18 @@ public final class VrControlPlane implements Agent {
             byte[] p = n.pending.poll();
             pendingTotal--;
             vr.stats.add(VrCounter.DROP_ARP_FAILED.ordinal(), 1);
+            Vif in = pendingInterface(p);
+            if (in == null) {
+                continue; // the VR's own packet (or error): nobody to tell
+            }
             heapView.wrap(p);
-            view.wrap(out.addressOffset() + 1024, 1024);
-            int len = Math.min(p.length - 1, 1024);
-            view.putBytes(0, heapView, 1, len);
+            view.wrap(out.addressOffset() + OUT_HALF, OUT_HALF);
+            int len = p.length - PENDING_HEADER;
+            view.putBytes(0, heapView, PENDING_HEADER, len);
             ip.wrap(view, 0, len);
-            if (ip.validate() == ValidationResult.OK && p[0] == 1) {
-                icmpError(n.vif, IcmpFlyweight.TYPE_DESTINATION_UNREACHABLE, IcmpFlyweight.CODE_HOST_UNREACHABLE);
+            if (ip.validate() == ValidationResult.OK) {
+                // from the address of the interface the packet came in on (RFC 1812 4.3.2.4)
+                icmpError(in, IcmpFlyweight.TYPE_DESTINATION_UNREACHABLE, IcmpFlyweight.CODE_HOST_UNREACHABLE);
             }
         }
     }

@@ -41,7 +41,8 @@ public final class ForwardingWorker implements Agent {
     /** ICMP errors per VR per worker: 1,000 per second, bursts of 100. */
     static final int ICMP_RATE = 1000;
     static final int ICMP_BURST = 100;
-    private static final int SCRATCH = 2048;
+    /** Room for the largest frame: MTU 9000 + a tagged Ethernet header, with headroom. */
+    private static final int SCRATCH = 16 * 1024;
     private static final int SCRATCH_HEADROOM = 64;
 
     private final String name;
@@ -346,16 +347,17 @@ public final class ForwardingWorker implements Agent {
         }
         // Ethernet padding beyond the IP datagram is not carried over
         int end = l3 + total;
-        transmit(vr, t, out, mac, batch.address(i), l3, end);
-        t[VrCounter.FORWARDED.ordinal()]++;
+        if (transmit(vr, t, out, mac, batch.address(i), l3, end)) {
+            t[VrCounter.FORWARDED.ordinal()]++;
+        }
     }
 
     /**
      * Sends the IPv4 datagram at {@code [base + l3, base + end)} out of {@code out} to {@code mac}: the new
      * Ethernet header is written in place just before the datagram when it fits (same or shorter header),
-     * else the frame is assembled in the scratch buffer.
+     * else the frame is assembled in the scratch buffer. Returns whether the port took the frame.
      */
-    private void transmit(VrDataPlane vr, long[] t, Vif out, long mac, long base, int l3, int end) {
+    private boolean transmit(VrDataPlane vr, long[] t, Vif out, long mac, long base, int l3, int end) {
         int h = out.headerLength();
         PacketPort port = ports[out.portIndex];
         boolean sent;
@@ -368,7 +370,7 @@ public final class ForwardingWorker implements Agent {
             int payload = end - l3;
             if (h + payload > SCRATCH) {
                 t[VrCounter.FRAGMENTATION_NEEDED.ordinal()]++;
-                return;
+                return false;
             }
             EthernetFlyweight.writeHeader(scratch, 0, mac, out.mac, out.vlan, EthernetFlyweight.ETHERTYPE_IPV4);
             org.agrona.UnsafeApi.copyMemory(base + l3, scratch.addressOffset() + h, payload);
@@ -380,6 +382,7 @@ public final class ForwardingWorker implements Agent {
         } else {
             t[VrCounter.DROP_TX_FULL.ordinal()]++;
         }
+        return sent;
     }
 
     private void countTx(int portIndex, boolean sent, int bytes) {
@@ -416,24 +419,43 @@ public final class ForwardingWorker implements Agent {
             return;
         }
         AdjacencyTable.Arrays3 adj = vr.adjacencies.arrays();
-        long mac = adj.kind(nh) == AdjacencyTable.FORWARD ? adj.mac(nh) : 0;
-        if (mac == 0) {
-            // the source is not resolved (rare: it just sent us a packet); not worth queueing an error for
-            t[VrCounter.ICMP_SUPPRESSED.ordinal()]++;
+        int kind = adj.kind(nh);
+        if (kind != AdjacencyTable.FORWARD && kind != AdjacencyTable.GLEAN) {
+            t[VrCounter.ICMP_SUPPRESSED.ordinal()]++; // the source is ourselves or behind a drop route
             return;
         }
-        Vif out = vr.vif(adj.vif(nh));
+        long mac = kind == AdjacencyTable.FORWARD ? adj.mac(nh) : 0;
         int l3 = SCRATCH_HEADROOM;
         int length = IcmpFlyweight.writeErrorDatagram(scratch, l3, in.address, ++ipIdentification & 0xFFFF,
                 type, code, restOfHeader, ip);
-        transmit(vr, t, out, mac, scratch.addressOffset(), l3, l3 + length);
+        if (mac == 0) {
+            // the source is not resolved yet: the control plane resolves it and sends the error after ARP
+            EthernetFlyweight.writeHeader(scratch, l3 - EthernetFlyweight.HEADER_LENGTH, 0L, 0L,
+                    EthernetFlyweight.ETHERTYPE_IPV4);
+            punt(vr, t, Punt.SEND, in.index, 0, scratch, l3 - EthernetFlyweight.HEADER_LENGTH,
+                    EthernetFlyweight.HEADER_LENGTH + length, 0);
+        } else {
+            Vif out = vr.vif(adj.vif(nh));
+            if (!transmit(vr, t, out, mac, scratch.addressOffset(), l3, l3 + length)) {
+                return;
+            }
+        }
         t[(type == IcmpFlyweight.TYPE_TIME_EXCEEDED ? VrCounter.ICMP_TIME_EXCEEDED_SENT : VrCounter.ICMP_UNREACHABLE_SENT)
                 .ordinal()]++;
     }
 
     /** Copies the frame in {@code frame} to the VR's punt ring with a {@link Punt} header. */
     private void punt(VrDataPlane vr, long[] t, int reason, int vifIndex, int hop, int len, int rxFlags) {
+        punt(vr, t, reason, vifIndex, hop, frame, 0, len, rxFlags);
+    }
+
+    private void punt(VrDataPlane vr, long[] t, int reason, int vifIndex, int hop, UnsafeBuffer source, int offset,
+                      int len, int rxFlags) {
         ManyToOneRingBuffer ring = vr.punt;
+        if (Punt.HEADER_LENGTH + len > ring.maxMsgLength()) {
+            t[VrCounter.PUNT_QUEUE_FULL.ordinal()]++;
+            return;
+        }
         int index = ring.tryClaim(Punt.typeId(reason, vifIndex), Punt.HEADER_LENGTH + len);
         if (index <= 0) {
             t[VrCounter.PUNT_QUEUE_FULL.ordinal()]++;
@@ -442,7 +464,7 @@ public final class ForwardingWorker implements Agent {
         MutableDirectBuffer rb = ring.buffer();
         rb.putInt(index + Punt.NEXT_HOP_OFFSET, hop);
         rb.putInt(index + Punt.RX_FLAGS_OFFSET, rxFlags);
-        rb.putBytes(index + Punt.HEADER_LENGTH, frame, 0, len);
+        rb.putBytes(index + Punt.HEADER_LENGTH, source, offset, len);
         ring.commit(index);
         t[VrCounter.PUNTED.ordinal()]++;
         punted = true;

@@ -21,6 +21,11 @@ public final class Punt {
     public static final int RESOLVE = 3;
     /** An IPv4 packet larger than the outgoing MTU without DF: the control plane fragments it. */
     public static final int FRAGMENT = 4;
+    /**
+     * An IPv4 datagram the data plane originated (an ICMP error) whose next hop is not resolved: the control
+     * plane routes it, resolving the next hop first. The frame's Ethernet header is a placeholder.
+     */
+    public static final int SEND = 5;
 
     public static final int NEXT_HOP_OFFSET = 0;
     public static final int RX_FLAGS_OFFSET = 4;
