@@ -331,7 +331,7 @@ public final class NodeConfigLoader {
             }
             final Draft.Vr vr = new Draft.Vr(path, map.line());
             vr.name = map.name("name", true, Text.MAX_NAME);
-            final Long id = map.integer("id", true, 1, Integer.MAX_VALUE);
+            final Long id = map.integer("id", true, 1, VrConfig.MAX_ID);
             vr.id = id == null ? null : id.intValue();
             for (String key : VR_KEYS) {
                 vr.at(key, map.line(key));

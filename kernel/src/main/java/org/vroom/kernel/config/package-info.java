@@ -42,7 +42,7 @@
  *     memory: m1                 # an in-memory port wired back-to-back to memory port m1
  * vrs:                           # optional list, default empty
  *   - name: red                  # required, unique
- *     id: 1                      # required, 1..2147483647, unique
+ *     id: 1                      # required, 1..16777215 (the id is part of the interface MACs), unique
  *     interfaces:                # optional list
  *       - name: eth0             # required, unique within the VR
  *         port: p0               # required, a defined port

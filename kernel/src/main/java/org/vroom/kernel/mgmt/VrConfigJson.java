@@ -122,7 +122,7 @@ final class VrConfigJson {
                     + " (a VR cannot be renamed: delete it and create it again)");
             }
         }
-        Long id = integer(json, "", "id", impliedId == 0, 1, Integer.MAX_VALUE);
+        Long id = integer(json, "", "id", impliedId == 0, 1, VrConfig.MAX_ID);
         if (id == null && impliedId != 0 && absent(json, "id")) {
             id = (long) impliedId;
         }

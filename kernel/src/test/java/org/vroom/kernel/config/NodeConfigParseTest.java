@@ -312,8 +312,8 @@ class NodeConfigParseTest {
 
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
-        "id: 0 | id: 0 is out of range 1..2147483647",
-        "id: 2147483648 | id: 2147483648 is out of range 1..2147483647",
+        "id: 0 | id: 0 is out of range 1..16777215",
+        "id: 16777216 | id: 16777216 is out of range 1..16777215",
         "id: one | id: \"one\" is not a whole number",
     })
     void vrIdRange(String line, String message) {

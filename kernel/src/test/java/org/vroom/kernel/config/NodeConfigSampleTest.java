@@ -141,14 +141,14 @@ class NodeConfigSampleTest {
         final NodeConfig config = ConfigTesting.parse("""
             node: {name: "yes", workers: "4", management: {listen: "[::1]:9000"}}
             ports: [{name: p0, interface: "eth0.100"}]
-            vrs: [{name: red, id: "2147483647", interfaces: [{name: e, port: p0, address: 10.0.0.1/31, mtu: 9000}]}]
+            vrs: [{name: red, id: "16777215", interfaces: [{name: e, port: p0, address: 10.0.0.1/31, mtu: 9000}]}]
             """);
         assertEquals("yes", config.name());
         assertEquals(4, config.workers());
         assertEquals(new ManagementConfig("::1", 9000, null), config.management());
         assertEquals("[::1]:9000", config.management().listen());
         assertEquals("eth0.100", config.ports().get(0).linuxInterface());
-        assertEquals(Integer.MAX_VALUE, config.vrs().get(0).id());
+        assertEquals(VrConfig.MAX_ID, config.vrs().get(0).id());
         assertEquals(9000, config.vrs().get(0).interfaces().get(0).mtu());
     }
 

@@ -88,8 +88,8 @@ class ManagementValidationTest {
     void vrLevelProblems() {
         assertError(create("{\"id\": 50}", 400), "name", "missing \"name\"");
         assertError(create("{\"name\": \"v\"}", 400), "id", "missing \"id\"");
-        assertError(create("{\"name\": \"v\", \"id\": 0}", 400), "id", "0 is out of range 1..2147483647");
-        assertError(create("{\"name\": \"v\", \"id\": 2147483648}", 400), "id", "out of range");
+        assertError(create("{\"name\": \"v\", \"id\": 0}", 400), "id", "0 is out of range 1..16777215");
+        assertError(create("{\"name\": \"v\", \"id\": 16777216}", 400), "id", "out of range");
         assertError(create("{\"name\": \"v\", \"id\": 99999999999999999999999}", 400), "id", "out of range");
         assertError(create("{\"name\": \"-v\", \"id\": 5}", 400), "name", "is not a valid name");
         assertError(create("{\"name\": \"" + "x".repeat(33) + "\", \"id\": 5}", 400), "name", "longer than 32");

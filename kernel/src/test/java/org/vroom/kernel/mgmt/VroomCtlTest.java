@@ -233,7 +233,7 @@ class VroomCtlTest {
             """);
         final ApiTesting.Ctl r = fails(VroomCtl.REJECTED, "--token-file", tokenFile.toString(), "create",
             f.toString());
-        assertTrue(r.err().startsWith("vroomctl: rejected (400): 0 is out of range 1..2147483647 [id]\n"), r.err());
+        assertTrue(r.err().startsWith("vroomctl: rejected (400): 0 is out of range 1..16777215 [id]\n"), r.err());
         assertTrue(r.err().contains("\n  interfaces[0].adress: unknown key (did you mean \"address\"?)"), r.err());
         assertTrue(r.err().contains("\n  interfaces[0].address: missing \"address\""), r.err());
         final ApiTesting.Ctl conflict = fails(VroomCtl.REJECTED, "--token-file", tokenFile.toString(), "create",
