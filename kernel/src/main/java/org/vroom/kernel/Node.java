@@ -202,9 +202,9 @@ public final class Node implements AutoCloseable {
     public Node start() {
         IdleStrategy workerIdle = new WorkerIdle(worker, new PortIdleStrategy(pollSet));
         workerRunner = new AgentRunner(workerIdle, this::onError, null, worker);
-        // the control thread parks up to 10 ms when idle (its timers tick every 100 ms); the worker unparks it
+        // the control thread parks up to 50 ms when idle (its timers tick every 100 ms); the worker unparks it
         // after every round that punted frames, so ARP and ping answers do not wait for the park to end
-        controlRunner = new AgentRunner(new BackoffIdleStrategy(10, 10, 10_000, 10_000_000), this::onError, null,
+        controlRunner = new AgentRunner(new BackoffIdleStrategy(10, 10, 10_000, 50_000_000), this::onError, null,
                 new CompositeAgent(new ArrayList<>(controls.values())));
         Thread controlThread = AgentRunner.startOnThread(controlRunner);
         worker.puntWakeup(() -> java.util.concurrent.locks.LockSupport.unpark(controlThread));

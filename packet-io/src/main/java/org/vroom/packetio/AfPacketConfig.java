@@ -4,7 +4,8 @@ import java.util.Objects;
 
 /**
  * How to open an {@link AfPacketPort}. Defaults suit a router port on a small box: a 4 MiB receive
- * ring (64 blocks of 64 KiB, retired after 2 ms when not full), a 256-frame transmit ring,
+ * ring (256 blocks of 16 KiB, retired after 2 ms when not full: at low rates each block holds 2 ms
+ * of traffic, so the ring rides out about half a second of a starved worker), a 256-frame transmit ring,
  * promiscuous mode, own transmissions ignored, queueing discipline bypassed, 802.1Q tags put back.
  */
 public final class AfPacketConfig {
@@ -88,8 +89,8 @@ public final class AfPacketConfig {
     public static final class Builder {
         private final String interfaceName;
         private String networkNamespace;
-        private int rxBlockSize = 64 * 1024;
-        private int rxBlockCount = 64;
+        private int rxBlockSize = 16 * 1024;
+        private int rxBlockCount = 256;
         private int rxFrameSize = 2048;
         private int rxRetireTimeoutMillis = 2;
         private int txFrameCount = 256;
