@@ -68,7 +68,8 @@ public final class Main {
         CountDownLatch stop = new CountDownLatch(1);
         CountDownLatch closed = new CountDownLatch(1);
         try (NodeCounters counters = createCounters(config, err);
-             Node node = startNode(config, counters, err)) {
+             Node node = startNode(config, counters, err);
+             AutoCloseable mgmt = node.startManagement(counters)) {
             // on SIGTERM/SIGINT: let the main thread close the node and the counters file, then exit
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                 stop.countDown();

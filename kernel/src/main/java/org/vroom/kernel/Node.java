@@ -242,6 +242,26 @@ public final class Node implements AutoCloseable {
         return bindings;
     }
 
+    /** The management API's view of this node (reads run on the VRs' loops). */
+    public org.vroom.kernel.mgmt.NodeManagement management(NodeCounters nodeCounters) {
+        return new NodeManagementAdapter(this, nodeCounters);
+    }
+
+    /**
+     * Starts the management API for this node as its configuration says, or returns null (with a warning
+     * in the log) when it cannot listen: forwarding matters more than management.
+     */
+    public org.vroom.kernel.mgmt.ManagementServer startManagement(NodeCounters nodeCounters) {
+        try {
+            return org.vroom.kernel.mgmt.ManagementServer.forNode(management(nodeCounters), config.management(),
+                    org.vroom.kernel.mgmt.ApiToken.runBase().resolve(config.name())).start();
+        } catch (java.io.IOException | RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "management API not started on {0}: {1}",
+                    config.management().listen(), e.toString());
+            return null;
+        }
+    }
+
     @Override
     public void close() {
         CloseHelper.quietCloseAll(controlRunner, workerRunner);

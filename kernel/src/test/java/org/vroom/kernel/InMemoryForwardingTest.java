@@ -120,7 +120,7 @@ class InMemoryForwardingTest {
                     b.append(' ').append(s.label()).append('=').append(v);
                 }
             }
-            b.append(" neighbours=").append(node.control(vr).neighbourSummary()).append("; ");
+            b.append(" neighbours=").append(node.control(vr).call(node.control(vr)::neighbourSummary, 2000)).append("; ");
         }
         b.append("h1 icmp=").append(h1.icmpReceived());
         return b.toString();
@@ -172,7 +172,7 @@ class InMemoryForwardingTest {
         // h1 resolved the router, and the router resolved h2 (h2 answered its ARP request)
         assertEquals(0x02_00_00_01_00_00L, h1.arpEntry(ip("10.0.1.1")));
         assertEquals(0x02_00_00_01_00_01L, h2.arpEntry(ip("10.0.2.1")));
-        assertTrue(node.control("red").neighbourSummary().stream().anyMatch(l -> l.startsWith("10.0.2.2 ")));
+        assertTrue(node.control("red").call(node.control("red")::neighbourSummary, 2000).stream().anyMatch(l -> l.startsWith("10.0.2.2 ")));
     }
 
     @Test
@@ -199,6 +199,43 @@ class InMemoryForwardingTest {
         }
         await("all UDP datagrams", () -> h2.udpReceived() == n);
         assertEquals(0, h2.udpReordered());
+    }
+
+    @Test
+    void managementApiShowsTheLiveNode() throws Exception {
+        h1.ping(ip("10.0.2.2"), 1, 64);
+        await("echo reply", () -> count(h1.icmpReceived(), IcmpFlyweight.TYPE_ECHO_REPLY) == 1);
+        try (org.vroom.kernel.mgmt.ManagementServer api = org.vroom.kernel.mgmt.ManagementServer
+                .builder(node.management(counters), org.vroom.kernel.mgmt.ApiToken.of("t0ken-for-tests-only-0123456789"))
+                .listen("127.0.0.1", 0).build().start()) {
+            java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+            java.util.function.Function<String, java.net.http.HttpResponse<String>> get = path -> {
+                try {
+                    return http.send(java.net.http.HttpRequest.newBuilder(
+                            java.net.URI.create("http://127.0.0.1:" + api.port() + path)).build(),
+                            java.net.http.HttpResponse.BodyHandlers.ofString());
+                } catch (Exception e) {
+                    throw new AssertionError(e);
+                }
+            };
+            java.net.http.HttpResponse<String> vrs = get.apply("/api/v1/vrs");
+            assertEquals(200, vrs.statusCode(), vrs.body());
+            assertTrue(vrs.body().contains("\"red\"") && vrs.body().contains("\"blue\""), vrs.body());
+            java.net.http.HttpResponse<String> fib = get.apply("/api/v1/vrs/red/fib?address=10.0.2.2");
+            assertEquals(200, fib.statusCode(), fib.body());
+            assertTrue(fib.body().contains("10.0.2.2/32") && fib.body().contains("forward"), fib.body());
+            java.net.http.HttpResponse<String> neigh = get.apply("/api/v1/vrs/red/neighbours");
+            assertTrue(neigh.body().contains("10.0.2.2") && neigh.body().contains("reachable"), neigh.body());
+            assertEquals(404, get.apply("/api/v1/vrs/green").statusCode());
+            java.net.http.HttpResponse<String> freeze = http.send(java.net.http.HttpRequest.newBuilder(
+                    java.net.URI.create("http://127.0.0.1:" + api.port() + "/api/v1/vrs/red/freeze"))
+                    .header("Authorization", "Bearer t0ken-for-tests-only-0123456789")
+                    .POST(java.net.http.HttpRequest.BodyPublishers.noBody()).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertEquals(501, freeze.statusCode(), freeze.body());
+            java.net.http.HttpResponse<String> metrics = get.apply("/metrics");
+            assertTrue(metrics.body().contains("vroom_vr_forwarded_total{vr=\"red\""), metrics.body());
+        }
     }
 
     @Test

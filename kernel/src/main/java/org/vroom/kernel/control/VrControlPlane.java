@@ -64,6 +64,9 @@ public final class VrControlPlane implements Agent {
     private final Ipv4Flyweight ip = new Ipv4Flyweight();
     private final IcmpFlyweight icmp = new IcmpFlyweight();
     private final MessageHandler puntHandler = this::onPunt;
+    /** Work handed to this VR's loop from other threads (management reads); bounded. */
+    private final org.agrona.concurrent.ManyToOneConcurrentArrayQueue<Runnable> tasks =
+            new org.agrona.concurrent.ManyToOneConcurrentArrayQueue<>(256);
     private int pendingTotal;
     private long nextTimer;
     private int identification;
@@ -90,7 +93,8 @@ public final class VrControlPlane implements Agent {
 
     @Override
     public int doWork() {
-        int work = vr.punt.read(puntHandler, 64);
+        int work = tasks.drain(Runnable::run, 16);
+        work += vr.punt.read(puntHandler, 64);
         long now = clock.getAsLong();
         if (now - nextTimer >= 0) {
             nextTimer = now + TIMER_PERIOD_NANOS;
@@ -130,6 +134,46 @@ public final class VrControlPlane implements Agent {
             neighbours.put(addr, n);
         }
         return n;
+    }
+
+    /**
+     * Runs {@code call} on this VR's loop (the only thread that may touch its tables) and returns its
+     * result, failing after {@code timeoutMillis}. For management; never call it from the loop itself.
+     */
+    public <T> T call(java.util.function.Supplier<T> call, long timeoutMillis) {
+        java.util.concurrent.CompletableFuture<T> f = new java.util.concurrent.CompletableFuture<>();
+        if (!tasks.offer(() -> {
+            try {
+                f.complete(call.get());
+            } catch (RuntimeException e) {
+                f.completeExceptionally(e);
+            }
+        })) {
+            throw new IllegalStateException("VR " + vr.name + " is busy: its task queue is full");
+        }
+        try {
+            return f.get(timeoutMillis, java.util.concurrent.TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted waiting for VR " + vr.name, e);
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw new IllegalStateException(e.getCause().getMessage(), e.getCause());
+        } catch (java.util.concurrent.TimeoutException e) {
+            throw new IllegalStateException("VR " + vr.name + " did not answer within " + timeoutMillis + " ms", e);
+        }
+    }
+
+    /** One neighbour as management shows it. */
+    public record NeighbourView(int address, long mac, String state, String interfaceName) {
+    }
+
+    /** The neighbour cache. VR loop only (use {@link #call}). */
+    public List<NeighbourView> neighbours() {
+        List<NeighbourView> list = new ArrayList<>();
+        for (Neighbour n : neighbours.values()) {
+            list.add(new NeighbourView(n.ip, n.mac, n.state.name().toLowerCase(java.util.Locale.ROOT), n.vif.name));
+        }
+        return list;
     }
 
     /** A snapshot for management and tests: ip, MAC (0 if unresolved), state. */

@@ -42,7 +42,7 @@ public final class EmbeddedDemo {
     }
 
     /** Runs until interrupted, or for {@code seconds} when positive. */
-    public static void run(PrintStream out, int seconds) throws InterruptedException {
+    public static void run(PrintStream out, int seconds) throws Exception {
         NodeConfig config = config();
         try (InMemoryPortPair r0 = InMemoryPortPair.create("red0", "red0-host");
              InMemoryPortPair r1 = InMemoryPortPair.create("red1", "red1-host");
@@ -60,9 +60,10 @@ public final class EmbeddedDemo {
                 new SimHost("blue-h1", b0.b(), 0x02_aa_00_00_02_01L, h1a, 24, gw1, -1),
                 new SimHost("blue-h2", b1.b(), 0x02_aa_00_00_02_02L, h2a, 24, gw2, -1),
             };
-            try (Node node = new Node(config, counters, supplied).start()) {
+            try (Node node = new Node(config, counters, supplied).start();
+                 AutoCloseable mgmt = node.startManagement(counters)) {
                 out.printf("{\"demo\":\"started\",\"node\":\"%s\",\"vrs\":[\"red\",\"blue\"],\"counters\":\"%s\","
-                        + "\"hint\":\"./vroom stat --node demo in another terminal\"}%n", config.name(), counters.file());
+                        + "\"hint\":\"in another terminal: ./vroom stat --node demo, ./vroom ctl vrs, ./vroom ctl rib red\"}%n", config.name(), counters.file());
                 long udpSeq = 0;
                 for (int tick = 1; seconds <= 0 || tick <= seconds; tick++) {
                     hosts[0].ping(h2a, tick, 64);

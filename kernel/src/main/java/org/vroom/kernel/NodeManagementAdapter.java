@@ -1,0 +1,220 @@
+package org.vroom.kernel;
+
+import org.vroom.fib.Ipv4Fib;
+import org.vroom.kernel.config.InterfaceConfig;
+import org.vroom.kernel.config.Ipv4;
+import org.vroom.kernel.config.NodeConfig;
+import org.vroom.kernel.config.RouteAction;
+import org.vroom.kernel.config.StaticRouteConfig;
+import org.vroom.kernel.config.VrConfig;
+import org.vroom.kernel.control.VrControlPlane;
+import org.vroom.kernel.dataplane.AdjacencyTable;
+import org.vroom.kernel.dataplane.BindingTable;
+import org.vroom.kernel.dataplane.Vif;
+import org.vroom.kernel.dataplane.VrDataPlane;
+import org.vroom.kernel.mgmt.FibEntry;
+import org.vroom.kernel.mgmt.InterfaceStatus;
+import org.vroom.kernel.mgmt.ManagementException;
+import org.vroom.kernel.mgmt.NeighbourEntry;
+import org.vroom.kernel.mgmt.NodeManagement;
+import org.vroom.kernel.mgmt.ReconfigureResult;
+import org.vroom.kernel.mgmt.RibRoute;
+import org.vroom.kernel.mgmt.VrState;
+import org.vroom.kernel.mgmt.VrStatus;
+import org.vroom.kernel.stats.CounterRecord;
+import org.vroom.kernel.stats.CountersFileReader;
+import org.vroom.kernel.stats.NodeCounters;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The management API's view of a running {@link Node}. Reads of a VR's tables run on that VR's loop
+ * (the single writer of its FIB) through {@link VrControlPlane#call}; the RIB shown is the one the
+ * configuration implies (connected, local and static routes) until the vr-container RIB drives the node.
+ * Creating, deleting, reconfiguring, freezing and thawing VRs at run time answer 501 for now.
+ */
+final class NodeManagementAdapter implements NodeManagement {
+    private static final long CALL_TIMEOUT_MILLIS = 2_000;
+    private final Node node;
+    private final NodeCounters counters;
+    private final Instant startedAt = Instant.now();
+    private CountersFileReader countersReader;
+
+    NodeManagementAdapter(Node node, NodeCounters counters) {
+        this.node = node;
+        this.counters = counters;
+    }
+
+    @Override
+    public NodeConfig config() {
+        return node.config();
+    }
+
+    @Override
+    public Instant startedAt() {
+        return startedAt;
+    }
+
+    @Override
+    public Duration uptime() {
+        return Duration.between(startedAt, Instant.now());
+    }
+
+    @Override
+    public List<VrStatus> vrs() {
+        List<VrStatus> list = new ArrayList<>();
+        for (VrConfig c : node.config().vrs()) {
+            list.add(status(c));
+        }
+        return list;
+    }
+
+    @Override
+    public VrStatus vr(String name) throws ManagementException {
+        return status(find(name));
+    }
+
+    private VrStatus status(VrConfig c) {
+        VrControlPlane control = node.control(c.name());
+        int fibRoutes = control.call(() -> control.dataPlane().fib.size(), CALL_TIMEOUT_MILLIS);
+        return new VrStatus(c.name(), c.id(), VrState.RUNNING, ribOf(c).size(), fibRoutes);
+    }
+
+    @Override
+    public List<InterfaceStatus> interfaces(String vrName) throws ManagementException {
+        VrConfig c = find(vrName);
+        VrDataPlane vr = node.vr(vrName);
+        List<InterfaceStatus> list = new ArrayList<>();
+        for (int i = 0; i < c.interfaces().size(); i++) {
+            Vif v = vr.vif(i);
+            BindingTable.Binding b = node.bindings().lookup(v.portIndex, v.vlan);
+            list.add(new InterfaceStatus(c.interfaces().get(i), v.mac, b != null && b.vr() == vr && b.vif().index == i));
+        }
+        return list;
+    }
+
+    @Override
+    public List<RibRoute> rib(String vrName) throws ManagementException {
+        return ribOf(find(vrName));
+    }
+
+    private static List<RibRoute> ribOf(VrConfig c) {
+        List<RibRoute> rib = new ArrayList<>();
+        for (InterfaceConfig i : c.interfaces()) {
+            Ipv4.Prefix subnet = i.subnet();
+            if (subnet.length() < 32) {
+                rib.add(new RibRoute(subnet, "connected", 0, 0, RouteAction.FORWARD,
+                        List.of(new RibRoute.NextHop(0, i.name())), true));
+            }
+            rib.add(new RibRoute(new Ipv4.Prefix(i.address(), 32), "local", 0, 0, RouteAction.FORWARD,
+                    List.of(new RibRoute.NextHop(0, i.name())), true));
+        }
+        for (StaticRouteConfig r : c.staticRoutes()) {
+            List<RibRoute.NextHop> hops = r.action() == RouteAction.FORWARD
+                    ? List.of(new RibRoute.NextHop(r.via(), r.interfaceName())) : List.of();
+            rib.add(new RibRoute(r.destination(), "static", 1, 0, r.action(), hops, true));
+        }
+        return rib;
+    }
+
+    @Override
+    public Optional<FibEntry> fibExact(String vrName, Ipv4.Prefix prefix) throws ManagementException {
+        find(vrName);
+        VrControlPlane control = node.control(vrName);
+        return control.call(() -> {
+            int nh = control.dataPlane().fib.get(prefix.address(), prefix.length());
+            return nh == Ipv4Fib.NO_ROUTE ? Optional.<FibEntry>empty() : Optional.of(entry(control, prefix, nh));
+        }, CALL_TIMEOUT_MILLIS);
+    }
+
+    @Override
+    public Optional<FibEntry> fibLookup(String vrName, int address) throws ManagementException {
+        find(vrName);
+        VrControlPlane control = node.control(vrName);
+        return control.call(() -> {
+            Ipv4Fib fib = control.dataPlane().fib;
+            int nh = fib.lookup(address);
+            if (nh == Ipv4Fib.NO_ROUTE) {
+                return Optional.<FibEntry>empty();
+            }
+            // the FIB answers only the next hop: find the prefix that matched, longest first
+            for (int len = 32; len >= 0; len--) {
+                int p = len == 0 ? 0 : address & (-1 << (32 - len));
+                if (fib.get(p, len) == nh) {
+                    return Optional.of(entry(control, new Ipv4.Prefix(p, len), nh));
+                }
+            }
+            return Optional.of(entry(control, new Ipv4.Prefix(address, 32), nh));
+        }, CALL_TIMEOUT_MILLIS);
+    }
+
+    private static FibEntry entry(VrControlPlane control, Ipv4.Prefix prefix, int nh) {
+        VrDataPlane vr = control.dataPlane();
+        AdjacencyTable adj = vr.adjacencies;
+        int kind = adj.kind(nh);
+        String ifName = kind == AdjacencyTable.FORWARD || kind == AdjacencyTable.GLEAN ? vr.vif(adj.vif(nh)).name : null;
+        return new FibEntry(prefix, AdjacencyTable.kindName(kind), nh, adj.nextHop(nh), ifName, adj.mac(nh));
+    }
+
+    @Override
+    public List<NeighbourEntry> neighbours(String vrName) throws ManagementException {
+        find(vrName);
+        VrControlPlane control = node.control(vrName);
+        List<NeighbourEntry> list = new ArrayList<>();
+        for (VrControlPlane.NeighbourView n : control.call(control::neighbours, CALL_TIMEOUT_MILLIS)) {
+            list.add(new NeighbourEntry(n.address(), n.mac(), n.state(), n.interfaceName()));
+        }
+        return list;
+    }
+
+    @Override
+    public synchronized List<CounterRecord> counters() {
+        if (countersReader == null) {
+            countersReader = CountersFileReader.open(counters.file()); // one mapping, reused
+        }
+        return countersReader.snapshot().counters();
+    }
+
+    @Override
+    public VrStatus createVr(VrConfig config) throws ManagementException {
+        throw unsupported("creating VRs at run time");
+    }
+
+    @Override
+    public void deleteVr(String name) throws ManagementException {
+        find(name);
+        throw unsupported("deleting VRs at run time");
+    }
+
+    @Override
+    public ReconfigureResult reconfigureVr(String name, VrConfig config) throws ManagementException {
+        find(name);
+        throw unsupported("reconfiguring VRs at run time");
+    }
+
+    @Override
+    public boolean freeze(String name) throws ManagementException {
+        find(name);
+        throw unsupported("freezing VRs");
+    }
+
+    @Override
+    public boolean thaw(String name) throws ManagementException {
+        find(name);
+        throw unsupported("thawing VRs");
+    }
+
+    private static ManagementException unsupported(String what) {
+        return new ManagementException(ManagementException.Kind.UNSUPPORTED, what
+                + " is not supported by this version; change the node file and restart the node");
+    }
+
+    private VrConfig find(String name) throws ManagementException {
+        return node.config().findVr(name).orElseThrow(() ->
+                new ManagementException(ManagementException.Kind.NOT_FOUND, "no VR named " + name));
+    }
+}
