@@ -263,7 +263,7 @@ class SingleRouterIT {
     }
 
     /**
-     * A node frozen for half a second (what CPU starvation does to it) loses what its receive ring cannot
+     * A node frozen for 1.5 s (what CPU starvation does to it) loses what its receive ring cannot
      * hold, and counts exactly that: every packet the sink missed is in p0's rx_ring_drops. Nothing is
      * reordered or duplicated, and the stream goes on when the node runs again.
      */
@@ -279,24 +279,25 @@ class SingleRouterIT {
                 java.time.Duration.ofSeconds(3));
         SeqTraffic.Sender sender = SeqTraffic.startSender(h1, "10.0.2.2", SeqTraffic.DEFAULT_PORT, runId, count,
                 pps, SeqTraffic.DEFAULT_SIZE);
-        // freeze the node once the stream flows (12,500 packets arrive meanwhile; the ring holds a few thousand)
+        // freeze the node once the stream flows: 37,500 packets arrive meanwhile; at this rate the ring's 256
+        // blocks each close after 2 ms with ~50 frames, so it holds about 0.5 s of them
         node.awaitVr(VR, VrCounter.FORWARDED, v -> v >= forwarded + 5_000, java.time.Duration.ofSeconds(20));
-        node.suspendFor(java.time.Duration.ofMillis(500));
+        node.suspendFor(java.time.Duration.ofMillis(1500));
         var sent = sender.await(java.time.Duration.ofSeconds(60));
         var got = sink.await(java.time.Duration.ofSeconds(20));
         long ringDrops = node.awaitPort("p0", PortCounter.RX_RING_DROPS, v -> v - drops >= got.lost(), COUNTER_WAIT)
                 - drops;
-        System.out.println("{\"test\":\"SingleRouterIT.stall\",\"suspendMs\":500,\"pps\":" + pps + ",\"lost\":"
+        System.out.println("{\"test\":\"SingleRouterIT.stall\",\"suspendMs\":1500,\"pps\":" + pps + ",\"lost\":"
                 + got.lost() + ",\"rxRingDrops\":" + ringDrops + ",\"lossBursts\":" + got.lossBursts() + "}");
         Supplier<String> msg = () -> "\n" + sent.toJson() + "\n" + got.toJson() + diag().get();
         assertEquals(count, sent.sent(), msg);
-        assertTrue(got.lost() > 0, () -> "a 500 ms freeze at " + pps + " pps should overflow the ring" + msg.get());
+        assertTrue(got.lost() > 0, () -> "a 1.5 s freeze at " + pps + " pps should overflow the ring" + msg.get());
         assertEquals(got.lost(), ringDrops, () -> "every lost packet is counted as an RX ring drop" + msg.get());
         assertEquals(ringDrops, node.allPorts(PortCounter.RX_RING_DROPS) - drops, msg);
         assertEquals(0, got.reordered(), msg);
         assertEquals(0, got.duplicates(), msg);
         assertEquals(count, got.expected(), msg);
-        assertTrue(got.received() > count / 2, msg); // the stream went on after the freeze
+        assertTrue(got.received() > count / 3, msg); // the stream went on after the freeze
     }
 
     @Test
