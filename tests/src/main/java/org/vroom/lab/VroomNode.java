@@ -261,9 +261,20 @@ public final class VroomNode implements AutoCloseable {
         // runs before the lab's own stop of the process (the lab undoes in reverse order)
         host.lab().onClose("stop vroom node " + nodeName, () -> stopAndCheckFiles(p, nodeName));
         p.awaitOutput(RUNNING, START_TIMEOUT);
+        // the running line may still be half written when the marker shows: wait for the whole field
+        long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
         Matcher m = COUNTERS.matcher(p.stdout());
-        if (!m.find()) {
-            throw new LabException("node " + nodeName + " printed no counters file: " + p.stdout().strip());
+        while (!m.find()) {
+            if (System.nanoTime() - deadline > 0) {
+                throw new LabException("node " + nodeName + " printed no counters file: " + p.stdout().strip());
+            }
+            try {
+                Thread.sleep(10);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new LabException("interrupted waiting for node " + nodeName, e);
+            }
+            m = COUNTERS.matcher(p.stdout());
         }
         CountersFileReader reader;
         try {
