@@ -85,6 +85,24 @@ public final class AdjacencyTable {
         return size++;
     }
 
+    /**
+     * Rewrites adjacency {@code i} (an index returned by {@link #add} earlier) as a new one, unresolved;
+     * returns {@code i}. Writer only, and only for an index that no reader can still hold: no FIB entry
+     * points at it and a grace period of the FIB's reclamation domain has passed since the last one
+     * was removed. Publishes like {@link #add}.
+     */
+    public int reuse(int i, int kind, int vif, int nextHop) {
+        if (i < 0 || i >= size) {
+            throw new IndexOutOfBoundsException("adjacency " + i + " of " + size);
+        }
+        Arrays3 a = arrays;
+        a.meta[i] = kind << 24 | (vif & 0xFFFF);
+        a.nextHop[i] = nextHop;
+        LONGS.setRelease(a.mac, i, 0L);
+        arrays = a; // volatile publish, as in add()
+        return i;
+    }
+
     /** Sets the resolved MAC of adjacency {@code i} (0 = unresolved again). Writer only. */
     public void resolve(int i, long mac) {
         LONGS.setRelease(arrays.mac, i, mac);

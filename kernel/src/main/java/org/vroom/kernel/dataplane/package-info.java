@@ -8,6 +8,9 @@
  *   <li>{@link org.vroom.kernel.dataplane.VrDataPlane}: one VR's FIB, adjacencies, interfaces, punt ring
  *       and counters; {@link org.vroom.kernel.dataplane.AdjacencyTable}: next hops with MACs resolved in
  *       place; {@link org.vroom.kernel.dataplane.Punt}: the punt message format.</li>
+ *   <li>{@link org.vroom.kernel.dataplane.KernelHypervisor}: applies shadowd's FIB update batches (from
+ *       vr-container) to a VR's FIB and adjacencies, validating a whole batch before applying it; not yet
+ *       driven by the VR container (ECMP groups use their first member, counted and logged).</li>
  * </ul>
  *
  * <p>Threads: workers read the tables and write punt rings without locks or allocation; each VR's
