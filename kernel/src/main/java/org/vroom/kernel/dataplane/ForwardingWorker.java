@@ -27,7 +27,11 @@ import java.util.Arrays;
  * up in their VRs' FIBs in batches, then rewrite (TTL with an incremental checksum, Ethernet header,
  * VLAN tag) and queue each frame on its outgoing port; flush every port once per batch. Frames for
  * the VR itself, ARP, and packets whose next hop is not resolved are copied to the VR's punt ring.
- * ICMP time exceeded and destination unreachable are generated here, rate limited per VR.
+ * ICMP time exceeded and destination unreachable are generated here, rate limited per VR. Punts are
+ * policed per VR (a token bucket per VR on each worker, {@link VrDataPlane#puntPolicer(int, int)}): the
+ * VR's own punt ring keeps its queue apart from the other VRs', the policer keeps a flood of one VR from
+ * taking the time of the control thread all VRs share; what it drops is counted as
+ * {@link VrCounter#PUNT_POLICED}.
  *
  * <p>The per-packet path allocates nothing, takes no lock and does not log: counters are tallied in
  * worker-local arrays and flushed once per batch. After each round the worker reports a quiescent
@@ -77,6 +81,9 @@ public final class ForwardingWorker implements Agent {
     private long[][] vrTally = new long[16][];
     private VrDataPlane[] vrBySlot = new VrDataPlane[16];
     private TokenBucket[] icmpLimit = new TokenBucket[16];
+    private TokenBucket[] puntLimit = new TokenBucket[16];
+    /** Per VR slot: the {@link VrDataPlane#puntPolicer()} value {@link #puntLimit} was built from (0: none). */
+    private long[] puntPolicerBySlot = new long[16];
     private final int[] touched = new int[BATCH + 1];
     private int touchedCount;
     /** Per VR slot: the round in which its tally was last listed in {@link #touched}. */
@@ -451,6 +458,10 @@ public final class ForwardingWorker implements Agent {
 
     private void punt(VrDataPlane vr, long[] t, int reason, int vifIndex, int hop, UnsafeBuffer source, int offset,
                       int len, int rxFlags) {
+        if (!puntPolicer(vr).tryAcquire(now)) {
+            t[VrCounter.PUNT_POLICED.ordinal()]++;
+            return;
+        }
         ManyToOneRingBuffer ring = vr.punt;
         if (Punt.HEADER_LENGTH + len > ring.maxMsgLength()) {
             t[VrCounter.PUNT_QUEUE_FULL.ordinal()]++;
@@ -506,6 +517,8 @@ public final class ForwardingWorker implements Agent {
             vrTally = Arrays.copyOf(vrTally, n);
             vrBySlot = Arrays.copyOf(vrBySlot, n);
             icmpLimit = Arrays.copyOf(icmpLimit, n);
+            puntLimit = Arrays.copyOf(puntLimit, n);
+            puntPolicerBySlot = Arrays.copyOf(puntPolicerBySlot, n);
             touchedRound = Arrays.copyOf(touchedRound, n);
         }
         long[] t = vrTally[s];
@@ -515,6 +528,7 @@ public final class ForwardingWorker implements Agent {
             vrTally[s] = t;
             vrBySlot[s] = vr;
             icmpLimit[s] = new TokenBucket(ICMP_RATE, ICMP_BURST);
+            puntPolicerBySlot[s] = 0; // the punt policer is built at this VR's first punt
         }
         if (touchedRound[s] != round) {
             touchedRound[s] = round;
@@ -528,6 +542,20 @@ public final class ForwardingWorker implements Agent {
 
     private TokenBucket limiter(VrDataPlane vr) {
         return icmpLimit[vr.slot];
+    }
+
+    /**
+     * The VR's punt policer on this worker, rebuilt (full) when the VR's setting changed: an allocation per
+     * change of setting, none per packet. Only called after {@link #tally} saw the VR.
+     */
+    private TokenBucket puntPolicer(VrDataPlane vr) {
+        int s = vr.slot;
+        long policy = vr.puntPolicer();
+        if (puntPolicerBySlot[s] != policy) {
+            puntLimit[s] = new TokenBucket((int) (policy >>> 32), (int) policy);
+            puntPolicerBySlot[s] = policy;
+        }
+        return puntLimit[s];
     }
 
     private void flushTallies() {

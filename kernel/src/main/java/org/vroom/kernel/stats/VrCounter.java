@@ -36,7 +36,8 @@ public enum VrCounter implements CounterKind {
     DROP_ARP_FAILED(25, "packets dropped because their next hop did not answer ARP"),
     ICMP_SUPPRESSED(26, "ICMP errors not sent by rule (about ICMP errors, fragments, broadcasts: RFC 1812 4.3.2.7)"),
     LOCAL_DELIVERED(27, "IPv4 packets for the VR itself"),
-    LOCAL_UNHANDLED(28, "IPv4 packets for the VR that no protocol of the VR serves");
+    LOCAL_UNHANDLED(28, "IPv4 packets for the VR that no protocol of the VR serves"),
+    PUNT_POLICED(29, "punts dropped by the VR's punt policer (more than its control plane may take: a flood)");
 
     /** Number of counters: arrays indexed by {@link #ordinal()} have this length. */
     public static final int COUNT = values().length;
