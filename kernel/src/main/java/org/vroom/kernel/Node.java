@@ -242,6 +242,40 @@ public final class Node implements AutoCloseable {
         return bindings;
     }
 
+    /**
+     * Moves interface {@code ifName} of VR {@code vrName} to another VLAN of its port ({@code -1}: untagged):
+     * binds the new slot, publishes the new interface to the VR, then frees the old slot. Each step is one
+     * atomic store; no other binding and no other VR is touched. Frames that arrive on the old VLAN after
+     * the switch are counted as unbound. Callers serialise rebinds (management runs one change at a time).
+     */
+    public synchronized void rebind(String vrName, String ifName, int vlan) {
+        VrDataPlane vr = vrs.get(vrName);
+        if (vr == null) {
+            throw new IllegalArgumentException("no VR named " + vrName);
+        }
+        Vif old = null;
+        for (Vif v : vr.vifs()) {
+            if (v.name.equals(ifName)) {
+                old = v;
+            }
+        }
+        if (old == null) {
+            throw new IllegalArgumentException("VR " + vrName + " has no interface " + ifName);
+        }
+        if (old.vlan == vlan) {
+            return;
+        }
+        BindingTable.Binding taken = bindings.lookup(old.portIndex, vlan);
+        if (taken != null) {
+            throw new IllegalArgumentException("VLAN " + (vlan < 0 ? "untagged" : vlan) + " of port " + old.portIndex
+                    + " is bound to " + taken.vr().name + "/" + taken.vif().name);
+        }
+        Vif moved = new Vif(old.index, old.name, old.portIndex, vlan, old.mac, old.address, old.prefixLength, old.mtu);
+        bindings.bind(vr, moved);
+        vr.replaceVif(moved);
+        bindings.unbind(old.portIndex, old.vlan);
+    }
+
     /** The management API's view of this node (reads run on the VRs' loops). */
     public org.vroom.kernel.mgmt.NodeManagement management(NodeCounters nodeCounters) {
         return new NodeManagementAdapter(this, nodeCounters);

@@ -27,6 +27,7 @@ import java.util.Map;
 import java.util.function.BooleanSupplier;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -199,6 +200,33 @@ class InMemoryForwardingTest {
         }
         await("all UDP datagrams", () -> h2.udpReceived() == n);
         assertEquals(0, h2.udpReordered());
+    }
+
+    @Test
+    void rebindingAnInterfaceOfOneVrDoesNotDisturbAnother() {
+        h3.ping(ip("10.0.2.2"), 1, 64); // resolve blue's path first
+        await("blue echo reply", () -> count(h3.icmpReceived(), IcmpFlyweight.TYPE_ECHO_REPLY) == 1);
+        int n = 20_000;
+        int rebinds = 0;
+        for (int i = 0; i < n; i++) {
+            h3.sendUdp(ip("10.0.2.2"), 9, i, 18);
+            if ((i & 63) == 63) {
+                // move red's eth0 back and forth between untagged and VLAN 7 while blue's stream flows
+                node.rebind("red", "eth0", (rebinds++ & 1) == 0 ? 7 : -1);
+                long sent = i + 1;
+                await("blue UDP batch", () -> h4.udpReceived() >= sent - 512);
+            }
+        }
+        await("every blue datagram", () -> h4.udpReceived() == n);
+        assertEquals(0, h4.udpReordered());
+        assertTrue(rebinds > 100, "rebinds: " + rebinds);
+        // red ends untagged (an even number of moves): its host still reaches h2 through it
+        if ((rebinds & 1) == 1) {
+            node.rebind("red", "eth0", -1);
+        }
+        h1.ping(ip("10.0.2.2"), 5, 64);
+        await("red echo reply after the rebinds", () -> count(h1.icmpReceived(), IcmpFlyweight.TYPE_ECHO_REPLY) >= 1);
+        assertThrows(IllegalArgumentException.class, () -> node.rebind("red", "eth9", 5));
     }
 
     @Test
