@@ -435,41 +435,6 @@ final class VrConfigJson {
 
     /** The key closest to {@code wrong} (case, '_' for '-', or one or two edits away), or null. */
     static String suggestion(String wrong, List<String> keys) {
-        final String w = wrong.toLowerCase(Locale.ROOT).replace('_', '-');
-        String best = null;
-        int bestDistance = Integer.MAX_VALUE;
-        for (String k : keys) {
-            final int d = w.equals(k) ? 0 : distance(w, k);
-            final int allowed = Math.min(w.length(), k.length()) >= 5 ? 2 : 1;
-            if (d <= allowed && d < bestDistance) {
-                best = k;
-                bestDistance = d;
-            }
-        }
-        return best;
-    }
-
-    private static int distance(String a, String b) {
-        if (Math.abs(a.length() - b.length()) > 2 || a.length() > 64 || b.length() > 64) {
-            return Integer.MAX_VALUE;
-        }
-        final int[][] d = new int[a.length() + 1][b.length() + 1];
-        for (int i = 0; i <= a.length(); i++) {
-            d[i][0] = i;
-        }
-        for (int j = 0; j <= b.length(); j++) {
-            d[0][j] = j;
-        }
-        for (int i = 1; i <= a.length(); i++) {
-            for (int j = 1; j <= b.length(); j++) {
-                final int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
-                int v = Math.min(Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1), d[i - 1][j - 1] + cost);
-                if (i > 1 && j > 1 && a.charAt(i - 1) == b.charAt(j - 2) && a.charAt(i - 2) == b.charAt(j - 1)) {
-                    v = Math.min(v, d[i - 2][j - 2] + 1);
-                }
-                d[i][j] = v;
-            }
-        }
-        return d[a.length()][b.length()];
+        return org.vroom.kernel.config.Suggestions.closest(wrong, keys);
     }
 }
