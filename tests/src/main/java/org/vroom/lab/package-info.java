@@ -13,6 +13,8 @@
  *       traceroute/tracepath, parsed.</li>
  *   <li>{@link org.vroom.lab.VroomNode}: a vroom node ({@code vroom run}) in a namespace, on AF_PACKET
  *       ports: writes its YAML file, prepares the router namespace, reads its counters file.</li>
+ *   <li>{@link org.vroom.lab.VlanShim}: a user-space 802.1Q access switch (this kernel has neither
+ *       8021q nor bridge modules, so hosts cannot have VLAN interfaces).</li>
  *   <li>{@link org.vroom.lab.LabAssumptions}: skip (with the reason) without root or a tool.</li>
  *   <li>Traffic generators and sinks are in {@link org.vroom.lab.traffic}.</li>
  * </ul>

@@ -16,6 +16,8 @@
  *   <li>{@link org.vroom.it.VlanTrunkIT}: two VRs on VLANs 100 and 200 of one trunk port.</li>
  *   <li>{@link org.vroom.it.MalformedInputIT}: garbage frames counted by reason; a fuzz burst.</li>
  *   <li>{@link org.vroom.it.PuntIsolationIT}: a ~100 kpps flood of one VR's control plane while another VR answers every ping.</li>
+ *   <li>{@link org.vroom.it.VlanVrsIT}: one node, three VRs with the same addresses sharing two trunk ports
+ *       through VLANs; each host pair reaches only its own VR.</li>
  *   <li>{@link org.vroom.it.JumboFramesIT}, {@link org.vroom.it.PortFlapIT}: MTU 9000, a port that
  *       goes down and up.</li>
  *   <li>{@link org.vroom.it.LabFixture}: shared set-up, ping/trace/neighbour helpers, diagnostics.</li>
