@@ -107,7 +107,12 @@ public final class CountersLayout {
         }
         final Path shm = Path.of("/dev/shm");
         if (Files.isDirectory(shm) && Files.isWritable(shm)) {
-            return shm.resolve("vroom");
+            final Path shared = shm.resolve("vroom");
+            // another user (root) may own the shared directory: then use one of our own beside it
+            if (!Files.exists(shared) || Files.isWritable(shared)) {
+                return shared;
+            }
+            return shm.resolve("vroom-" + System.getProperty("user.name", "user"));
         }
         return Path.of(System.getProperty("java.io.tmpdir", File.separator + "tmp")).resolve("vroom");
     }
