@@ -14,8 +14,12 @@ import org.vroom.kernel.config.PortConfig;
 import org.vroom.kernel.config.StaticRouteConfig;
 import org.vroom.kernel.config.VrConfig;
 import org.vroom.kernel.control.VrControlPlane;
-import org.vroom.kernel.dataplane.AdjacencyTable;
 import org.vroom.kernel.dataplane.BindingTable;
+import org.vroom.kernel.dataplane.KernelHypervisor;
+import org.vroom.vr.rib.NextHopSet;
+import org.vroom.vr.rib.Rib;
+import org.vroom.vr.rib.RouteSource;
+import org.vroom.vr.shadow.Shadowd;
 import org.vroom.kernel.dataplane.ForwardingWorker;
 import org.vroom.kernel.stats.PortCounter;
 import org.vroom.kernel.dataplane.Stats;
@@ -63,6 +67,8 @@ public final class Node implements AutoCloseable {
     private final BindingTable bindings;
     private final Map<String, VrDataPlane> vrs = new LinkedHashMap<>();
     private final Map<String, VrControlPlane> controls = new LinkedHashMap<>();
+    private final Map<String, Rib> ribs = new LinkedHashMap<>();
+    private final KernelHypervisor hypervisor = new KernelHypervisor();
     private final ForwardingWorker worker;
     private final PollSet pollSet;
     private AgentRunner workerRunner;
@@ -158,31 +164,35 @@ public final class Node implements AutoCloseable {
                 stats(set, VrCounter.values()));
         resources.add(vr);
         VrControlPlane control = new VrControlPlane(vr, worker.injectRing(), pollSet::wakeup, System::nanoTime);
-        AdjacencyTable adj = vr.adjacencies;
-        int local = adj.add(AdjacencyTable.LOCAL, 0, 0);
-        int drop = adj.add(AdjacencyTable.DROP, 0, 0);
-        int reject = adj.add(AdjacencyTable.REJECT, 0, 0);
+        // The VR's routes go through its RIB (administrative distance decides: a connected subnet beats a
+        // static route to the same prefix) and shadowd's batches into the FIB, through the hypervisor.
+        Rib rib = new Rib(8);
+        // gateways share the adjacency the control plane resolves with ARP
+        hypervisor.register(vr, (vifIndex, gateway) -> control.adjacencyFor(vr.vif(vifIndex), gateway));
+        Shadowd shadowd = new Shadowd(vc.id(), rib, hypervisor); // listens to the RIB from now on
         for (Vif v : vifs) {
             if (v.prefixLength < 32) {
-                fib.add(v.subnet(), v.prefixLength, adj.add(AdjacencyTable.GLEAN, v.index, 0));
+                rib.add(RouteSource.CONNECTED, 0, v.subnet(), v.prefixLength, 0, NextHopSet.attached(v.index));
             }
-            fib.add(v.address, 32, local);
+            rib.add(RouteSource.LOCAL, 0, v.address, 32, 0, NextHopSet.LOCAL);
             if (v.broadcast() != 0) {
-                fib.add(v.broadcast(), 32, local);
+                rib.add(RouteSource.LOCAL, 0, v.broadcast(), 32, 0, NextHopSet.LOCAL);
             }
         }
         for (StaticRouteConfig r : vc.staticRoutes()) {
-            int nh = switch (r.action()) {
-                case DROP -> drop;
-                case REJECT -> reject;
+            NextHopSet hops = switch (r.action()) {
+                case DROP -> NextHopSet.DROP;
+                case REJECT -> NextHopSet.REJECT;
                 case FORWARD -> {
                     Vif out = r.interfaceName() != null ? byName.get(r.interfaceName()) : vr.connectedVif(r.via());
                     control.resolve(out, r.via());
-                    yield control.adjacencyFor(out, r.via());
+                    yield NextHopSet.via(r.via(), out.index);
                 }
             };
-            fib.add(r.prefix(), r.length(), nh);
+            rib.add(RouteSource.STATIC, 0, r.prefix(), r.length(), 0, hops);
         }
+        shadowd.flush();
+        ribs.put(vc.name(), rib);
         for (Vif v : vifs) {
             bindings.bind(vr, v);
         }

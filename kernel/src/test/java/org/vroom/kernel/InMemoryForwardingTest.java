@@ -75,6 +75,9 @@ class InMemoryForwardingTest {
                 new InterfaceConfig("eth0", "m0", 0, ip("10.0.1.1"), 24, 1500),
                 new InterfaceConfig("eth1", "m1", 0, ip("10.0.2.1"), 24, 1500)),
                 List.of(new StaticRouteConfig(ip("192.0.2.0"), 24, 0, null, RouteAction.DROP),
+                        // the RIB keeps the connected subnet (distance 0) over this static route (distance 1):
+                        // every test that reaches h2 through red proves it
+                        new StaticRouteConfig(ip("10.0.2.0"), 24, 0, null, RouteAction.DROP),
                         new StaticRouteConfig(ip("198.51.100.0"), 24, ip("10.0.2.2"), null, RouteAction.FORWARD)));
         VrConfig blue = new VrConfig("blue", 2, List.of(
                 new InterfaceConfig("eth0", "m2", 0, ip("10.0.1.1"), 24, 1500),
@@ -181,7 +184,8 @@ class InMemoryForwardingTest {
         h1.ping(ip("192.0.2.5"), 1, 64);
         h1.ping(ip("10.0.2.2"), 2, 64);
         await("echo reply after the dropped one", () -> count(h1.icmpReceived(), IcmpFlyweight.TYPE_ECHO_REPLY) == 1);
-        assertEquals(1, node.vr("red").stats.get(VrCounter.DROP_BLACKHOLE.ordinal()));
+        assertEquals(1, node.vr("red").stats.get(VrCounter.DROP_BLACKHOLE.ordinal()),
+                "only 192.0.2.5 is blackholed: the static drop route for 10.0.2.0/24 lost to the connected one");
         assertEquals(1, h1.icmpReceived().size(), "a drop route sends no ICMP");
     }
 
