@@ -244,6 +244,11 @@ public final class Node implements AutoCloseable {
         return i == null ? null : ports[i];
     }
 
+    /** The VR's RIB; touch it only on the VR's loop ({@link VrControlPlane#call}). */
+    public Rib rib(String name) {
+        return ribs.get(name);
+    }
+
     public Stats portStats(String name) {
         return portStats[portIndex.get(name)];
     }

@@ -1,11 +1,9 @@
 package org.vroom.kernel;
 
 import org.vroom.fib.Ipv4Fib;
-import org.vroom.kernel.config.InterfaceConfig;
 import org.vroom.kernel.config.Ipv4;
 import org.vroom.kernel.config.NodeConfig;
 import org.vroom.kernel.config.RouteAction;
-import org.vroom.kernel.config.StaticRouteConfig;
 import org.vroom.kernel.config.VrConfig;
 import org.vroom.kernel.control.VrControlPlane;
 import org.vroom.kernel.dataplane.AdjacencyTable;
@@ -33,8 +31,8 @@ import java.util.Optional;
 
 /**
  * The management API's view of a running {@link Node}. Reads of a VR's tables run on that VR's loop
- * (the single writer of its FIB) through {@link VrControlPlane#call}; the RIB shown is the one the
- * configuration implies (connected, local and static routes) until the vr-container RIB drives the node.
+ * (the single writer of its FIB) through {@link VrControlPlane#call}, and so do reads of its RIB (every
+ * candidate of every prefix, the best one marked).
  * Creating, deleting, reconfiguring, freezing and thawing VRs at run time answer 501 for now.
  */
 final class NodeManagementAdapter implements NodeManagement {
@@ -80,8 +78,9 @@ final class NodeManagementAdapter implements NodeManagement {
 
     private VrStatus status(VrConfig c) {
         VrControlPlane control = node.control(c.name());
-        int fibRoutes = control.call(() -> control.dataPlane().fib.size(), CALL_TIMEOUT_MILLIS);
-        return new VrStatus(c.name(), c.id(), VrState.RUNNING, ribOf(c).size(), fibRoutes);
+        int[] sizes = control.call(() -> new int[] {node.rib(c.name()).size(), control.dataPlane().fib.size()},
+                CALL_TIMEOUT_MILLIS);
+        return new VrStatus(c.name(), c.id(), VrState.RUNNING, sizes[0], sizes[1]);
     }
 
     @Override
@@ -99,26 +98,42 @@ final class NodeManagementAdapter implements NodeManagement {
 
     @Override
     public List<RibRoute> rib(String vrName) throws ManagementException {
-        return ribOf(find(vrName));
+        VrConfig c = find(vrName);
+        VrControlPlane control = node.control(vrName);
+        org.vroom.vr.rib.Rib rib = node.rib(vrName);
+        return control.call(() -> {
+            List<RibRoute> routes = new ArrayList<>();
+            List<int[]> prefixes = new ArrayList<>();
+            rib.forEachBest((prefix, length, source, distance, metric, hops) -> prefixes.add(new int[] {prefix, length}));
+            for (int[] p : prefixes) {
+                org.vroom.vr.rib.Route best = rib.best(p[0], p[1]);
+                for (org.vroom.vr.rib.Route r : rib.candidates(p[0], p[1])) {
+                    routes.add(route(c, r, best != null && best.source() == r.source() && best.origin() == r.origin()));
+                }
+            }
+            return routes;
+        }, CALL_TIMEOUT_MILLIS);
     }
 
-    private static List<RibRoute> ribOf(VrConfig c) {
-        List<RibRoute> rib = new ArrayList<>();
-        for (InterfaceConfig i : c.interfaces()) {
-            Ipv4.Prefix subnet = i.subnet();
-            if (subnet.length() < 32) {
-                rib.add(new RibRoute(subnet, "connected", 0, 0, RouteAction.FORWARD,
-                        List.of(new RibRoute.NextHop(0, i.name())), true));
+    private static RibRoute route(VrConfig c, org.vroom.vr.rib.Route r, boolean best) {
+        org.vroom.vr.rib.NextHopSet set = r.nextHops();
+        RouteAction action = RouteAction.FORWARD;
+        List<RibRoute.NextHop> hops = new ArrayList<>();
+        for (int i = 0; i < set.size(); i++) {
+            int kind = set.kind(i);
+            if (kind == org.vroom.vr.rib.NextHop.DROP) {
+                action = RouteAction.DROP;
+            } else if (kind == org.vroom.vr.rib.NextHop.REJECT) {
+                action = RouteAction.REJECT;
+            } else {
+                int ifIndex = set.ifIndex(i);
+                String ifName = ifIndex >= 0 && ifIndex < c.interfaces().size() ? c.interfaces().get(ifIndex).name() : null;
+                hops.add(new RibRoute.NextHop(kind == org.vroom.vr.rib.NextHop.FORWARD ? set.address(i) : 0, ifName));
             }
-            rib.add(new RibRoute(new Ipv4.Prefix(i.address(), 32), "local", 0, 0, RouteAction.FORWARD,
-                    List.of(new RibRoute.NextHop(0, i.name())), true));
         }
-        for (StaticRouteConfig r : c.staticRoutes()) {
-            List<RibRoute.NextHop> hops = r.action() == RouteAction.FORWARD
-                    ? List.of(new RibRoute.NextHop(r.via(), r.interfaceName())) : List.of();
-            rib.add(new RibRoute(r.destination(), "static", 1, 0, r.action(), hops, true));
-        }
-        return rib;
+        String protocol = r.source().name().toLowerCase(java.util.Locale.ROOT);
+        return new RibRoute(new Ipv4.Prefix(r.prefix(), r.length()), protocol, r.distance(), r.metric(), action, hops,
+                best);
     }
 
     @Override

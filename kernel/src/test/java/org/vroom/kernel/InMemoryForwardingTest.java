@@ -256,6 +256,10 @@ class InMemoryForwardingTest {
             java.net.http.HttpResponse<String> fib = get.apply("/api/v1/vrs/red/fib?address=10.0.2.2");
             assertEquals(200, fib.statusCode(), fib.body());
             assertTrue(fib.body().contains("10.0.2.2/32") && fib.body().contains("forward"), fib.body());
+            java.net.http.HttpResponse<String> rib = get.apply("/api/v1/vrs/red/rib");
+            assertEquals(200, rib.statusCode(), rib.body());
+            assertTrue(rib.body().contains("\"connected\"") && rib.body().contains("\"static\"")
+                    && rib.body().contains("\"local\""), rib.body());
             java.net.http.HttpResponse<String> neigh = get.apply("/api/v1/vrs/red/neighbours");
             assertTrue(neigh.body().contains("10.0.2.2") && neigh.body().contains("reachable"), neigh.body());
             assertEquals(404, get.apply("/api/v1/vrs/green").statusCode());
