@@ -3,7 +3,7 @@ package org.vroom.kernel;
 import org.agrona.CloseHelper;
 import org.agrona.concurrent.AgentRunner;
 import org.agrona.concurrent.BackoffIdleStrategy;
-import org.agrona.concurrent.CompositeAgent;
+import org.agrona.concurrent.DynamicCompositeAgent;
 import org.agrona.concurrent.IdleStrategy;
 import org.agrona.concurrent.status.AtomicCounter;
 import org.vroom.fib.Ipv4Fib;
@@ -57,7 +57,12 @@ public final class Node implements AutoCloseable {
     private static final int MAX_NEXT_HOPS = 1 << 20;
     private static final int MAX_TBL8_GROUPS = 1 << 16;
 
-    private final NodeConfig config;
+    /** The current configuration: replaced when VRs are created or deleted at run time. */
+    private volatile NodeConfig config;
+    private int nextSlot;
+    /** Slots of deleted VRs, reused first (the workers' per-slot state resets when a new VR takes a slot). */
+    private final java.util.ArrayDeque<Integer> freeSlots = new java.util.ArrayDeque<>();
+    private DynamicCompositeAgent controlAgent;
     private final NodeCounters counters;
     private final QuiescentStateDomain domain = new QuiescentStateDomain();
     private final List<AutoCloseable> resources = new ArrayList<>();
@@ -107,9 +112,8 @@ public final class Node implements AutoCloseable {
                 portStats[i] = stats(set, PortCounter.values());
             }
             worker = new ForwardingWorker("worker-0", ports, rx, portStats, bindings, domain, 1 << 20);
-            int slot = 0;
             for (VrConfig vc : config.vrs()) {
-                buildVr(vc, slot++);
+                buildVr(vc, nextSlot++);
             }
         } catch (RuntimeException e) {
             closeResources();
@@ -215,7 +219,7 @@ public final class Node implements AutoCloseable {
         // the control thread parks up to 50 ms when idle (its timers tick every 100 ms); the worker unparks it
         // after every round that punted frames, so ARP and ping answers do not wait for the park to end
         controlRunner = new AgentRunner(new BackoffIdleStrategy(10, 10, 10_000, 50_000_000), this::onError, null,
-                new CompositeAgent(new ArrayList<>(controls.values())));
+                controlAgent = new DynamicCompositeAgent("vr-control", new ArrayList<>(controls.values())));
         Thread controlThread = AgentRunner.startOnThread(controlRunner);
         worker.puntWakeup(() -> java.util.concurrent.locks.LockSupport.unpark(controlThread));
         AgentRunner.startOnThread(workerRunner);
@@ -255,6 +259,89 @@ public final class Node implements AutoCloseable {
 
     public BindingTable bindings() {
         return bindings;
+    }
+
+    /**
+     * Creates and starts a VR while the node runs. The whole node configuration with the new VR is validated
+     * first (names, ids, bindings, addresses), so a refused VR changes nothing.
+     *
+     * @throws org.vroom.kernel.config.ConfigException with every problem, when the VR does not fit the node
+     */
+    public synchronized void createVr(VrConfig vc) throws org.vroom.kernel.config.ConfigException {
+        List<VrConfig> list = new ArrayList<>(config.vrs());
+        list.add(vc);
+        NodeConfig next = new NodeConfig(config.name(), config.workers(), config.management(), config.ports(), list);
+        // only what the new VR adds counts: a node built in code (the demo, tests) may have supplied ports
+        // whose in-memory peers the file rules do not know
+        List<String> before = problems(config);
+        List<String> added = new ArrayList<>(problems(next));
+        added.removeAll(before);
+        if (!added.isEmpty()) {
+            throw new org.vroom.kernel.config.ConfigException(added);
+        }
+        buildVr(vc, freeSlots.isEmpty() ? nextSlot++ : freeSlots.poll());
+        if (controlAgent != null) {
+            VrControlPlane control = controls.get(vc.name());
+            awaitAgentChange(() -> controlAgent.tryAdd(control), controlAgent::hasAddAgentCompleted, "add", vc.name());
+        }
+        config = next;
+    }
+
+    /**
+     * Stops and removes a VR while the node runs: its interfaces are unbound first (one atomic store each, so
+     * the workers stop sending it frames), then its control loop leaves the control thread, then its FIB and
+     * counters are freed (the FIB after a grace period of the forwarding workers).
+     */
+    public synchronized void deleteVr(String name) {
+        VrDataPlane vr = vrs.get(name);
+        if (vr == null) {
+            throw new IllegalArgumentException("no VR named " + name);
+        }
+        for (Vif v : vr.vifs()) {
+            bindings.unbind(v.portIndex, v.vlan);
+        }
+        VrControlPlane control = controls.get(name);
+        if (controlAgent != null) {
+            awaitAgentChange(() -> controlAgent.tryRemove(control), controlAgent::hasRemoveAgentCompleted, "remove", name);
+        }
+        hypervisor.unregister(vr.id);
+        vrs.remove(name);
+        controls.remove(name);
+        ribs.remove(name);
+        resources.remove(vr);
+        vr.close();
+        freeSlots.add(vr.slot);
+        List<VrConfig> list = new ArrayList<>(config.vrs());
+        list.removeIf(c -> c.name().equals(name));
+        config = new NodeConfig(config.name(), config.workers(), config.management(), config.ports(), list);
+    }
+
+    private static List<String> problems(NodeConfig c) {
+        try {
+            org.vroom.kernel.config.NodeConfigLoader.validate(c);
+            return List.of();
+        } catch (org.vroom.kernel.config.ConfigException e) {
+            return e.problems();
+        }
+    }
+
+    private void awaitAgentChange(java.util.function.BooleanSupplier request, java.util.function.BooleanSupplier done,
+                                  String what, String vrName) {
+        long deadline = System.nanoTime() + 5_000_000_000L;
+        while (!request.getAsBoolean()) {
+            checkDeadline(deadline, what, vrName);
+            Thread.onSpinWait();
+        }
+        while (!done.getAsBoolean()) {
+            checkDeadline(deadline, what, vrName);
+            java.util.concurrent.locks.LockSupport.parkNanos(100_000);
+        }
+    }
+
+    private static void checkDeadline(long deadline, String what, String vrName) {
+        if (System.nanoTime() - deadline > 0) {
+            throw new IllegalStateException("the control thread did not " + what + " VR " + vrName + " within 5 s");
+        }
     }
 
     /**

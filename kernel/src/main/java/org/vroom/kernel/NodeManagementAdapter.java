@@ -33,7 +33,7 @@ import java.util.Optional;
  * The management API's view of a running {@link Node}. Reads of a VR's tables run on that VR's loop
  * (the single writer of its FIB) through {@link VrControlPlane#call}, and so do reads of its RIB (every
  * candidate of every prefix, the best one marked).
- * Creating, deleting, reconfiguring, freezing and thawing VRs at run time answer 501 for now.
+ * VRs can be created and deleted at run time; reconfiguring, freezing and thawing answer 501 for now.
  */
 final class NodeManagementAdapter implements NodeManagement {
     private static final long CALL_TIMEOUT_MILLIS = 2_000;
@@ -196,13 +196,24 @@ final class NodeManagementAdapter implements NodeManagement {
 
     @Override
     public VrStatus createVr(VrConfig config) throws ManagementException {
-        throw unsupported("creating VRs at run time");
+        if (node.config().findVr(config.name()).isPresent()) {
+            throw new ManagementException(ManagementException.Kind.CONFLICT, "a VR named " + config.name() + " exists");
+        }
+        try {
+            node.createVr(config);
+        } catch (org.vroom.kernel.config.ConfigException e) {
+            throw new ManagementException(ManagementException.Kind.INVALID, String.join("; ", e.problems()));
+        } catch (RuntimeException e) {
+            throw new ManagementException(ManagementException.Kind.UNAVAILABLE, "VR " + config.name()
+                    + " could not be created: " + e.getMessage());
+        }
+        return status(config);
     }
 
     @Override
     public void deleteVr(String name) throws ManagementException {
         find(name);
-        throw unsupported("deleting VRs at run time");
+        node.deleteVr(name);
     }
 
     @Override

@@ -116,7 +116,7 @@ class InMemoryForwardingTest {
 
     private String diagnostics() {
         StringBuilder b = new StringBuilder();
-        for (String vr : new String[] {"red", "blue"}) {
+        for (String vr : node.config().vrs().stream().map(VrConfig::name).toList()) {
             b.append(vr).append(':');
             for (VrCounter s : VrCounter.values()) {
                 long v = node.vr(vr).stats.get(s.ordinal());
@@ -231,6 +231,30 @@ class InMemoryForwardingTest {
         h1.ping(ip("10.0.2.2"), 5, 64);
         await("red echo reply after the rebinds", () -> count(h1.icmpReceived(), IcmpFlyweight.TYPE_ECHO_REPLY) >= 1);
         assertThrows(IllegalArgumentException.class, () -> node.rebind("red", "eth9", 5));
+    }
+
+    @Test
+    void vrsAreDeletedAndCreatedWhileTheNodeRuns() throws Exception {
+        h3.ping(ip("10.0.2.2"), 1, 64);
+        await("blue echo reply", () -> count(h3.icmpReceived(), IcmpFlyweight.TYPE_ECHO_REPLY) == 1);
+        node.deleteVr("blue");
+        assertTrue(node.config().findVr("blue").isEmpty());
+        assertEquals(null, node.bindings().lookup(2, -1), "blue's bindings are gone");
+        h3.ping(ip("10.0.2.2"), 2, 64); // nobody answers now: the frames are unbound
+        VrConfig green = new VrConfig("green", 7, List.of(
+                new InterfaceConfig("eth0", "m2", 0, ip("10.0.1.1"), 24, 1500),
+                new InterfaceConfig("eth1", "m3", 0, ip("10.0.2.1"), 24, 1500)), List.of());
+        node.createVr(green);
+        assertTrue(node.config().findVr("green").isPresent());
+        // a VR that does not fit the node is refused whole: red's id again
+        VrConfig clash = new VrConfig("clash", 1, List.of(), List.of());
+        assertThrows(org.vroom.kernel.config.ConfigException.class, () -> node.createVr(clash));
+        // the new VR announces its interfaces (gratuitous ARP): h3 replaces blue's MAC by green's
+        await("h3 learns green's MAC", () -> h3.arpEntry(ip("10.0.1.1")) == 0x02_00_00_07_00_00L);
+        h3.ping(ip("10.0.2.2"), 3, 64);
+        await("echo reply through the new VR", () -> h3.icmpReceived().stream().anyMatch(i -> i.sequence() == 3));
+        assertTrue(h3.icmpReceived().stream().noneMatch(i -> i.sequence() == 2), "no answer while no VR was bound");
+        assertTrue(node.vr("green").stats.get(VrCounter.FORWARDED.ordinal()) >= 2);
     }
 
     @Test

@@ -91,6 +91,20 @@ public final class VrControlPlane implements Agent {
         return "vr-" + vr.name;
     }
 
+    /**
+     * Announces every interface with a gratuitous ARP (RFC 5227 announcement: sender = target = our
+     * address), so that neighbours that cached another MAC for the address (a VR that was replaced, or one
+     * that moved here) update it at once.
+     */
+    @Override
+    public void onStart() {
+        for (Vif v : vr.vifs()) {
+            int len = ArpFlyweight.writeRequestFrame(out, 0, v.mac, v.vlan, v.address, v.address);
+            send(v, out, 0, len);
+            vr.stats.add(VrCounter.ARP_REQUESTS_SENT.ordinal(), 1);
+        }
+    }
+
     @Override
     public int doWork() {
         int work = tasks.drain(Runnable::run, 16);
