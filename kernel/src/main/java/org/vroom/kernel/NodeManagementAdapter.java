@@ -33,7 +33,7 @@ import java.util.Optional;
  * The management API's view of a running {@link Node}. Reads of a VR's tables run on that VR's loop
  * (the single writer of its FIB) through {@link VrControlPlane#call}, and so do reads of its RIB (every
  * candidate of every prefix, the best one marked).
- * VRs can be created and deleted at run time; reconfiguring, freezing and thawing answer 501 for now.
+ * VRs can be created, deleted, frozen and thawed at run time; reconfiguring answers 501 for now.
  */
 final class NodeManagementAdapter implements NodeManagement {
     private static final long CALL_TIMEOUT_MILLIS = 2_000;
@@ -80,7 +80,7 @@ final class NodeManagementAdapter implements NodeManagement {
         VrControlPlane control = node.control(c.name());
         int[] sizes = control.call(() -> new int[] {node.rib(c.name()).size(), control.dataPlane().fib.size()},
                 CALL_TIMEOUT_MILLIS);
-        return new VrStatus(c.name(), c.id(), VrState.RUNNING, sizes[0], sizes[1]);
+        return new VrStatus(c.name(), c.id(), control.isFrozen() ? VrState.FROZEN : VrState.RUNNING, sizes[0], sizes[1]);
     }
 
     @Override
@@ -225,13 +225,13 @@ final class NodeManagementAdapter implements NodeManagement {
     @Override
     public boolean freeze(String name) throws ManagementException {
         find(name);
-        throw unsupported("freezing VRs");
+        return node.control(name).freeze();
     }
 
     @Override
     public boolean thaw(String name) throws ManagementException {
         find(name);
-        throw unsupported("thawing VRs");
+        return node.control(name).thaw();
     }
 
     private static ManagementException unsupported(String what) {

@@ -234,6 +234,20 @@ class InMemoryForwardingTest {
     }
 
     @Test
+    void aFrozenVrKeepsForwardingAndAnswersItsBufferedControlPacketsAfterThaw() {
+        h1.ping(ip("10.0.2.2"), 1, 64); // resolve the path: forwarding needs no control plane from now on
+        await("echo reply", () -> count(h1.icmpReceived(), IcmpFlyweight.TYPE_ECHO_REPLY) == 1);
+        assertTrue(node.control("red").freeze());
+        assertTrue(!node.control("red").freeze(), "freezing twice changes nothing");
+        h1.ping(ip("10.0.1.1"), 2, 64);   // for the VR itself: waits in the punt ring
+        h1.ping(ip("10.0.2.2"), 3, 64);   // through the VR: the data plane forwards it
+        await("forwarded reply while frozen", () -> h1.icmpReceived().stream().anyMatch(i -> i.sequence() == 3));
+        assertTrue(h1.icmpReceived().stream().noneMatch(i -> i.sequence() == 2), "the frozen VR answered");
+        assertTrue(node.control("red").thaw());
+        await("the buffered ping answered after thaw", () -> h1.icmpReceived().stream().anyMatch(i -> i.sequence() == 2));
+    }
+
+    @Test
     void vrsAreDeletedAndCreatedWhileTheNodeRuns() throws Exception {
         h3.ping(ip("10.0.2.2"), 1, 64);
         await("blue echo reply", () -> count(h3.icmpReceived(), IcmpFlyweight.TYPE_ECHO_REPLY) == 1);
@@ -292,7 +306,9 @@ class InMemoryForwardingTest {
                     .header("Authorization", "Bearer t0ken-for-tests-only-0123456789")
                     .POST(java.net.http.HttpRequest.BodyPublishers.noBody()).build(),
                     java.net.http.HttpResponse.BodyHandlers.ofString());
-            assertEquals(501, freeze.statusCode(), freeze.body());
+            assertEquals(200, freeze.statusCode(), freeze.body());
+            assertTrue(get.apply("/api/v1/vrs/red").body().contains("frozen"));
+            assertTrue(node.control("red").thaw());
             java.net.http.HttpResponse<String> metrics = get.apply("/metrics");
             assertTrue(metrics.body().contains("vroom_vr_forwarded_total{vr=\"red\""), metrics.body());
         }

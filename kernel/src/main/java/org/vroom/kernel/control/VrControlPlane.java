@@ -68,6 +68,9 @@ public final class VrControlPlane implements Agent {
     private final org.agrona.concurrent.ManyToOneConcurrentArrayQueue<Runnable> tasks =
             new org.agrona.concurrent.ManyToOneConcurrentArrayQueue<>(256);
     private int pendingTotal;
+    private volatile boolean frozen;
+    private volatile boolean thawRequested;
+    private volatile long frozenAt;
     private long nextTimer;
     private int identification;
 
@@ -105,9 +108,49 @@ public final class VrControlPlane implements Agent {
         }
     }
 
+    /**
+     * Freezes this control plane: punted frames stay in the VR's punt ring (bounded: what does not fit is
+     * counted as punt_queue_full) and timers stop; the data plane keeps forwarding with the FIB as it is.
+     * Any thread. Returns false if it was frozen already.
+     */
+    public boolean freeze() {
+        if (frozen) {
+            return false;
+        }
+        frozenAt = clock.getAsLong();
+        frozen = true;
+        return true;
+    }
+
+    /** Thaws: the buffered frames are handled in arrival order, timers resume with their remaining time. */
+    public boolean thaw() {
+        if (!frozen) {
+            return false;
+        }
+        thawRequested = true;
+        return true;
+    }
+
+    public boolean isFrozen() {
+        return frozen;
+    }
+
     @Override
     public int doWork() {
         int work = tasks.drain(Runnable::run, 16);
+        if (frozen) {
+            if (!thawRequested) {
+                return work;
+            }
+            // on the loop: shift every deadline by the time spent frozen, then run again
+            long shift = clock.getAsLong() - frozenAt;
+            for (Neighbour n : neighbours.values()) {
+                n.deadline += shift;
+            }
+            nextTimer += shift;
+            thawRequested = false;
+            frozen = false;
+        }
         work += vr.punt.read(puntHandler, 64);
         long now = clock.getAsLong();
         if (now - nextTimer >= 0) {
