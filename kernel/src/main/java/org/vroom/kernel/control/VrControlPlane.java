@@ -454,13 +454,17 @@ public final class VrControlPlane implements Agent {
         }
         Vif vif = vr.vif(vr.adjacencies.vif(nh));
         int hop = kind == AdjacencyTable.GLEAN ? dst : vr.adjacencies.nextHop(nh);
-        // move the datagram so that the Ethernet header fits in front of it in the output buffer
+        // put the datagram (built in the output buffer, or punted in the ring) where the Ethernet header
+        // fits in front of it in the output buffer
         int h = vif.headerLength();
-        if (buffer == out && offset != h) {
-            out.putBytes(h, out, offset, length);
-            offset = h;
+        if (length + h > OUT_HALF) {
+            vr.stats.add(VrCounter.FRAGMENTATION_NEEDED.ordinal(), 1);
+            return false;
         }
-        return forwardVia(vif, hop, out, offset, length, null);
+        if (buffer != out || offset != h) {
+            out.putBytes(h, buffer, offset, length);
+        }
+        return forwardVia(vif, hop, out, h, length, null);
     }
 
     /** An ARP reply or a confirmation from {@code n}: resolve its adjacency and send what waited. */
