@@ -253,10 +253,6 @@ public final class Node implements AutoCloseable {
         return ribs.get(name);
     }
 
-    public Stats portStats(String name) {
-        return portStats[portIndex.get(name)];
-    }
-
     public BindingTable bindings() {
         return bindings;
     }

@@ -144,8 +144,7 @@ public final class Ipv4 {
 
     /** {@code a.b.c.d}. */
     public static String format(int address) {
-        return (address >>> 24) + "." + ((address >>> 16) & 0xFF) + "." + ((address >>> 8) & 0xFF) + "."
-            + (address & 0xFF);
+        return org.vroom.packetio.codec.Ipv4Addresses.format(address);
     }
 
     /** {@code a.b.c.d/len}. */
@@ -155,7 +154,7 @@ public final class Ipv4 {
 
     /** True for 224.0.0.0/4. */
     public static boolean isMulticast(int address) {
-        return (address >>> 28) == 0xE;
+        return org.vroom.packetio.codec.Ipv4Addresses.isMulticast(address);
     }
 
     /**

@@ -236,9 +236,9 @@ public final class VrControlPlane implements Agent {
     /** A snapshot for management and tests: ip, MAC (0 if unresolved), state. */
     public List<String> neighbourSummary() {
         List<String> lines = new ArrayList<>();
-        for (Neighbour n : neighbours.values()) {
-            lines.add(org.vroom.packetio.codec.Ipv4Addresses.format(n.ip) + " " + MacAddress.format(n.mac) + " "
-                    + n.state + " " + n.vif.name);
+        for (NeighbourView n : neighbours()) {
+            lines.add(org.vroom.packetio.codec.Ipv4Addresses.format(n.address()) + " " + MacAddress.format(n.mac())
+                    + " " + n.state().toUpperCase(java.util.Locale.ROOT) + " " + n.interfaceName());
         }
         return lines;
     }

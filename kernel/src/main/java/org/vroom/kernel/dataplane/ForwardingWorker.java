@@ -88,7 +88,8 @@ public final class ForwardingWorker implements Agent {
     private int touchedCount;
     /** Per VR slot: the round in which its tally was last listed in {@link #touched}. */
     private long[] touchedRound = new long[16];
-    private long round;
+    /** Advanced by {@link #flushTallies}, which ends every round; starts above the arrays' initial 0. */
+    private long round = 1;
     private long now;
     private long lastPortStatistics;
     private static final long PORT_STATISTICS_NANOS = 1_000_000_000L;
@@ -159,7 +160,6 @@ public final class ForwardingWorker implements Agent {
     @Override
     public int doWork() {
         now = System.nanoTime();
-        round++;
         int work = 0;
         for (int p : rxPorts) {
             PacketPort port = ports[p];
