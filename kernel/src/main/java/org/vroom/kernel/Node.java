@@ -16,10 +16,9 @@ import org.vroom.kernel.config.VrConfig;
 import org.vroom.kernel.control.VrControlPlane;
 import org.vroom.kernel.dataplane.BindingTable;
 import org.vroom.kernel.dataplane.KernelHypervisor;
-import org.vroom.vr.rib.NextHopSet;
+import org.vroom.vr.VirtualRouter;
+import org.vroom.vr.loop.LoopOptions;
 import org.vroom.vr.rib.Rib;
-import org.vroom.vr.rib.RouteSource;
-import org.vroom.vr.shadow.Shadowd;
 import org.vroom.kernel.dataplane.ForwardingWorker;
 import org.vroom.kernel.stats.PortCounter;
 import org.vroom.kernel.dataplane.Stats;
@@ -48,9 +47,9 @@ import java.util.Map;
  * routers, a forwarding worker and the VR control loops, and tears them down again.
  *
  * <p>Threads: one forwarding worker thread (an {@link AgentRunner}; it blocks in poll(2) when idle) and
- * one control thread that runs every VR's control plane as agents of one composite agent. Setting up a
- * VR's tables happens before its control loop starts, so the control loop is the single writer of its
- * FIB from then on.
+ * one control thread that runs every VR's loop ({@link org.vroom.vr.loop.VrLoop}) as agents of one
+ * composite agent. A VR is built on the calling thread but started by a command on its loop, so the
+ * loop is the single writer of its FIB from the first route on.
  */
 public final class Node implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(Node.class.getName());
@@ -70,9 +69,7 @@ public final class Node implements AutoCloseable {
     private final PacketPort[] ports;
     private final Stats[] portStats;
     private final BindingTable bindings;
-    private final Map<String, VrDataPlane> vrs = new LinkedHashMap<>();
-    private final Map<String, VrControlPlane> controls = new LinkedHashMap<>();
-    private final Map<String, Rib> ribs = new LinkedHashMap<>();
+    private final Map<String, KernelVr> vrs = new LinkedHashMap<>();
     private final KernelHypervisor hypervisor = new KernelHypervisor();
     private final ForwardingWorker worker;
     private final PollSet pollSet;
@@ -151,57 +148,42 @@ public final class Node implements AutoCloseable {
         }
     }
 
-    private void buildVr(VrConfig vc, int slot) {
+    private KernelVr buildVr(VrConfig vc, int slot) {
         List<InterfaceConfig> ifs = vc.interfaces();
         Vif[] vifs = new Vif[ifs.size()];
-        Map<String, Vif> byName = new HashMap<>();
         for (int i = 0; i < vifs.length; i++) {
             InterfaceConfig ic = ifs.get(i);
             int p = portIndex.get(ic.port());
             vifs[i] = new Vif(i, ic.name(), p, ic.vlan() == 0 ? EthernetFlyweight.NO_VLAN : ic.vlan(),
                     Vif.macFor(vc.id(), i), ic.address(), ic.prefixLength(), ic.mtu());
-            byName.put(ic.name(), vifs[i]);
         }
         Ipv4Fib fib = Ipv4Fib.dir24_8(MAX_NEXT_HOPS, MAX_TBL8_GROUPS, domain);
         CounterSet<VrCounter> set = counters.entity(VrCounter.class, CounterTypes.VR, vc.id(), vc.name(), 0);
-        VrDataPlane vr = new VrDataPlane(vc.id(), vc.name(), slot, fib, vifs, VrDataPlane.DEFAULT_PUNT_CAPACITY,
+        VrDataPlane dp = new VrDataPlane(vc.id(), vc.name(), slot, fib, vifs, VrDataPlane.DEFAULT_PUNT_CAPACITY,
                 stats(set, VrCounter.values()));
-        resources.add(vr);
-        VrControlPlane control = new VrControlPlane(vr, worker.injectRing(), pollSet::wakeup, System::nanoTime);
-        // The VR's routes go through its RIB (administrative distance decides: a connected subnet beats a
-        // static route to the same prefix) and shadowd's batches into the FIB, through the hypervisor.
-        Rib rib = new Rib(8);
-        // gateways share the adjacency the control plane resolves with ARP
-        hypervisor.register(vr, (vifIndex, gateway) -> control.adjacencyFor(vr.vif(vifIndex), gateway));
-        Shadowd shadowd = new Shadowd(vc.id(), rib, hypervisor); // listens to the RIB from now on
-        for (Vif v : vifs) {
-            if (v.prefixLength < 32) {
-                rib.add(RouteSource.CONNECTED, 0, v.subnet(), v.prefixLength, 0, NextHopSet.attached(v.index));
-            }
-            rib.add(RouteSource.LOCAL, 0, v.address, 32, 0, NextHopSet.LOCAL);
-            if (v.broadcast() != 0) {
-                rib.add(RouteSource.LOCAL, 0, v.broadcast(), 32, 0, NextHopSet.LOCAL);
-            }
+        KernelVr vr;
+        try {
+            VrControlPlane control = new VrControlPlane(dp, worker.injectRing(), pollSet::wakeup, System::nanoTime);
+            vr = new KernelVr(vc, dp, control, hypervisor, org.agrona.concurrent.SystemNanoClock.INSTANCE,
+                    LoopOptions.DEFAULT);
+        } catch (RuntimeException e) {
+            hypervisor.unregister(vc.id());
+            dp.close();
+            throw e;
         }
-        for (StaticRouteConfig r : vc.staticRoutes()) {
-            NextHopSet hops = switch (r.action()) {
-                case DROP -> NextHopSet.DROP;
-                case REJECT -> NextHopSet.REJECT;
-                case FORWARD -> {
-                    Vif out = r.interfaceName() != null ? byName.get(r.interfaceName()) : vr.connectedVif(r.via());
-                    control.resolve(out, r.via());
-                    yield NextHopSet.via(r.via(), out.index);
-                }
-            };
-            rib.add(RouteSource.STATIC, 0, r.prefix(), r.length(), 0, hops);
-        }
-        shadowd.flush();
-        ribs.put(vc.name(), rib);
+        resources.add(dp);
+        // the VR starts on its loop (the single writer of its FIB): connected, local and static routes go
+        // through its RIB and shadowd into the FIB there, then every interface is announced
+        VirtualRouter router = vr.router();
+        router.loop().offerControl(() -> {
+            router.start();
+            vr.control().announce();
+        });
         for (Vif v : vifs) {
-            bindings.bind(vr, v);
+            bindings.bind(dp, v);
         }
         vrs.put(vc.name(), vr);
-        controls.put(vc.name(), control);
+        return vr;
     }
 
     private static <E extends Enum<E> & org.vroom.kernel.stats.CounterKind> Stats stats(CounterSet<E> set, E[] kinds) {
@@ -218,11 +200,18 @@ public final class Node implements AutoCloseable {
         workerRunner = new AgentRunner(workerIdle, this::onError, null, worker);
         // the control thread parks up to 50 ms when idle (its timers tick every 100 ms); the worker unparks it
         // after every round that punted frames, so ARP and ping answers do not wait for the park to end
+        List<org.agrona.concurrent.Agent> loops = new ArrayList<>();
+        for (KernelVr vr : vrs.values()) {
+            loops.add(vr.router().loop());
+        }
         controlRunner = new AgentRunner(new BackoffIdleStrategy(10, 10, 10_000, 50_000_000), this::onError, null,
-                controlAgent = new DynamicCompositeAgent("vr-control", new ArrayList<>(controls.values())));
+                controlAgent = new DynamicCompositeAgent("vr-control", loops));
         Thread controlThread = AgentRunner.startOnThread(controlRunner);
         worker.puntWakeup(() -> java.util.concurrent.locks.LockSupport.unpark(controlThread));
         AgentRunner.startOnThread(workerRunner);
+        for (KernelVr vr : vrs.values()) {
+            awaitStarted(vr);
+        }
         LOG.log(System.Logger.Level.INFO, "node {0} started: {1} ports, {2} VRs", config.name(), ports.length, vrs.size());
         return this;
     }
@@ -235,12 +224,21 @@ public final class Node implements AutoCloseable {
         return config;
     }
 
+    /** The data plane of VR {@code name}, or null. */
     public VrDataPlane vr(String name) {
+        KernelVr vr = vrs.get(name);
+        return vr == null ? null : vr.dataPlane();
+    }
+
+    /** VR {@code name} as the node runs it, or null. */
+    public KernelVr kernelVr(String name) {
         return vrs.get(name);
     }
 
+    /** The link/ICMP layer of VR {@code name}'s host stack, or null. */
     public VrControlPlane control(String name) {
-        return controls.get(name);
+        KernelVr vr = vrs.get(name);
+        return vr == null ? null : vr.control();
     }
 
     public PacketPort port(String name) {
@@ -248,9 +246,10 @@ public final class Node implements AutoCloseable {
         return i == null ? null : ports[i];
     }
 
-    /** The VR's RIB; touch it only on the VR's loop ({@link VrControlPlane#call}). */
+    /** The VR's RIB; touch it only on the VR's loop ({@link KernelVr#call}). */
     public Rib rib(String name) {
-        return ribs.get(name);
+        KernelVr vr = vrs.get(name);
+        return vr == null ? null : vr.router().rib();
     }
 
     public BindingTable bindings() {
@@ -275,12 +274,20 @@ public final class Node implements AutoCloseable {
         if (!added.isEmpty()) {
             throw new org.vroom.kernel.config.ConfigException(added);
         }
-        buildVr(vc, freeSlots.isEmpty() ? nextSlot++ : freeSlots.poll());
-        if (controlAgent != null) {
-            VrControlPlane control = controls.get(vc.name());
-            awaitAgentChange(() -> controlAgent.tryAdd(control), controlAgent::hasAddAgentCompleted, "add", vc.name());
-        }
+        KernelVr vr = buildVr(vc, freeSlots.isEmpty() ? nextSlot++ : freeSlots.poll());
         config = next;
+        if (controlAgent != null) {
+            awaitAgentChange(() -> controlAgent.tryAdd(vr.router().loop()), controlAgent::hasAddAgentCompleted, "add",
+                    vc.name());
+            awaitStarted(vr);
+        }
+    }
+
+    private static void awaitStarted(KernelVr vr) {
+        org.vroom.vr.VrState s = vr.call(vr.router()::state, 5_000);
+        if (s != org.vroom.vr.VrState.RUNNING) {
+            throw new IllegalStateException("VR " + vr.name() + " did not start: it is " + s);
+        }
     }
 
     /**
@@ -289,21 +296,35 @@ public final class Node implements AutoCloseable {
      * counters are freed (the FIB after a grace period of the forwarding workers).
      */
     public synchronized void deleteVr(String name) {
-        VrDataPlane vr = vrs.get(name);
-        if (vr == null) {
+        KernelVr kvr = vrs.get(name);
+        if (kvr == null) {
             throw new IllegalArgumentException("no VR named " + name);
         }
+        VrDataPlane vr = kvr.dataPlane();
         for (Vif v : vr.vifs()) {
             bindings.unbind(v.portIndex, v.vlan);
         }
-        VrControlPlane control = controls.get(name);
+        VirtualRouter router = kvr.router();
         if (controlAgent != null) {
-            awaitAgentChange(() -> controlAgent.tryRemove(control), controlAgent::hasRemoveAgentCompleted, "remove", name);
+            // stop and destroy on the loop (protocols stop, the FIB is withdrawn by its writer, the loop
+            // closes), then leave the thread; the composite agent reports a removal done before it has
+            // called the agent's onClose, so nothing of the loop may be touched from here after that
+            kvr.call(() -> {
+                if (router.state() == org.vroom.vr.VrState.RUNNING || router.state() == org.vroom.vr.VrState.FROZEN) {
+                    router.stop();
+                }
+                return router.state() == org.vroom.vr.VrState.DESTROYED ? null : router.destroy();
+            }, 5_000);
+            awaitAgentChange(() -> controlAgent.tryRemove(router.loop()), controlAgent::hasRemoveAgentCompleted,
+                    "remove", name);
+        } else if (router.state() == org.vroom.vr.VrState.RUNNING || router.state() == org.vroom.vr.VrState.FROZEN) {
+            router.stop();
+        }
+        if (router.state() != org.vroom.vr.VrState.DESTROYED) {
+            router.destroy(); // frees the loop, its timers and queues, shadowd
         }
         hypervisor.unregister(vr.id);
         vrs.remove(name);
-        controls.remove(name);
-        ribs.remove(name);
         resources.remove(vr);
         vr.close();
         freeSlots.add(vr.slot);
@@ -341,37 +362,193 @@ public final class Node implements AutoCloseable {
     }
 
     /**
-     * Moves interface {@code ifName} of VR {@code vrName} to another VLAN of its port ({@code -1}: untagged):
-     * binds the new slot, publishes the new interface to the VR, then frees the old slot. Each step is one
-     * atomic store; no other binding and no other VR is touched. Frames that arrive on the old VLAN after
-     * the switch are counted as unbound. Callers serialise rebinds (management runs one change at a time).
+     * Moves interface {@code ifName} of VR {@code vrName} to another VLAN of its port ({@code -1}:
+     * untagged). See {@link #rebind(String, String, String, int)}.
      */
     public synchronized void rebind(String vrName, String ifName, int vlan) {
-        VrDataPlane vr = vrs.get(vrName);
-        if (vr == null) {
+        KernelVr kvr = vrs.get(vrName);
+        if (kvr == null) {
             throw new IllegalArgumentException("no VR named " + vrName);
         }
-        Vif old = null;
-        for (Vif v : vr.vifs()) {
+        Vif old = vifNamed(kvr, ifName);
+        rebind(kvr, old, old.portIndex, vlan);
+    }
+
+    /**
+     * Moves interface {@code ifName} of VR {@code vrName} to port {@code portName}, VLAN {@code vlan}
+     * ({@code -1}: untagged): binds the new slot, publishes the new interface to the VR, then frees the
+     * old slot. Each step is one atomic store; no other binding and no other VR is touched. Frames that
+     * arrive on the old slot after the switch are counted as unbound. The interface keeps its MAC.
+     */
+    public synchronized void rebind(String vrName, String ifName, String portName, int vlan) {
+        KernelVr kvr = vrs.get(vrName);
+        if (kvr == null) {
+            throw new IllegalArgumentException("no VR named " + vrName);
+        }
+        Integer port = portIndex.get(portName);
+        if (port == null) {
+            throw new IllegalArgumentException("no port named " + portName);
+        }
+        rebind(kvr, vifNamed(kvr, ifName), port, vlan);
+        VrConfig c = kvr.config();
+        List<InterfaceConfig> ifs = new ArrayList<>();
+        for (InterfaceConfig ic : c.interfaces()) {
+            ifs.add(ic.name().equals(ifName)
+                    ? new InterfaceConfig(ic.name(), portName, vlan < 0 ? 0 : vlan, ic.address(), ic.prefixLength(), ic.mtu())
+                    : ic);
+        }
+        replaceConfig(new VrConfig(c.name(), c.id(), ifs, c.staticRoutes()));
+    }
+
+    private static Vif vifNamed(KernelVr kvr, String ifName) {
+        for (Vif v : kvr.dataPlane().vifs()) {
             if (v.name.equals(ifName)) {
-                old = v;
+                return v;
             }
         }
-        if (old == null) {
-            throw new IllegalArgumentException("VR " + vrName + " has no interface " + ifName);
-        }
-        if (old.vlan == vlan) {
+        throw new IllegalArgumentException("VR " + kvr.name() + " has no interface " + ifName);
+    }
+
+    private void rebind(KernelVr kvr, Vif old, int port, int vlan) {
+        if (old.vlan == vlan && old.portIndex == port) {
             return;
         }
-        BindingTable.Binding taken = bindings.lookup(old.portIndex, vlan);
+        BindingTable.Binding taken = bindings.lookup(port, vlan);
         if (taken != null) {
-            throw new IllegalArgumentException("VLAN " + (vlan < 0 ? "untagged" : vlan) + " of port " + old.portIndex
+            throw new IllegalArgumentException("VLAN " + (vlan < 0 ? "untagged" : vlan) + " of port " + ports[port].name()
                     + " is bound to " + taken.vr().name + "/" + taken.vif().name);
         }
-        Vif moved = new Vif(old.index, old.name, old.portIndex, vlan, old.mac, old.address, old.prefixLength, old.mtu);
+        VrDataPlane vr = kvr.dataPlane();
+        Vif moved = new Vif(old.index, old.name, port, vlan, old.mac, old.address, old.prefixLength, old.mtu);
         bindings.bind(vr, moved);
         vr.replaceVif(moved);
         bindings.unbind(old.portIndex, old.vlan);
+        if (controlAgent != null) {
+            kvr.call(() -> {
+                kvr.control().linkChanged(old.index);
+                return null;
+            }, 5_000);
+        }
+    }
+
+    private void replaceConfig(VrConfig vc) {
+        kernelVr(vc.name()).config(vc);
+        List<VrConfig> list = new ArrayList<>();
+        for (VrConfig c : config.vrs()) {
+            list.add(c.name().equals(vc.name()) ? vc : c);
+        }
+        config = new NodeConfig(config.name(), config.workers(), config.management(), config.ports(), list);
+    }
+
+    /**
+     * Reconfigures VR {@code wanted.name()} in place where that is possible: static routes (the RIB and
+     * FIB follow on the VR's loop), an interface's port or VLAN (an atomic rebinding) and its MTU. Changes
+     * that need the VR re-created (its id, interfaces added, removed or reordered, an address: its
+     * connected routes, neighbours and sessions depend on it) are not applied and come back in
+     * {@code needsRestart}; the node's configuration records only what is in effect.
+     *
+     * @throws org.vroom.kernel.config.ConfigException the in-place part does not fit the node (a VLAN that
+     *                                                 is taken, a gateway outside every subnet, ...)
+     */
+    public synchronized org.vroom.kernel.mgmt.ReconfigureResult reconfigureVr(VrConfig wanted)
+            throws org.vroom.kernel.config.ConfigException {
+        KernelVr kvr = vrs.get(wanted.name());
+        if (kvr == null) {
+            throw new IllegalArgumentException("no VR named " + wanted.name());
+        }
+        VrConfig running = kvr.config();
+        List<org.vroom.kernel.mgmt.VrConfigDiff.Change> changes = org.vroom.kernel.mgmt.VrConfigDiff.between(running, wanted);
+        java.util.Set<String> restartInterfaces = new java.util.HashSet<>();
+        boolean restartAll = false;
+        for (org.vroom.kernel.mgmt.VrConfigDiff.Change c : changes) {
+            if (c.impact() == org.vroom.kernel.mgmt.VrConfigDiff.Impact.RESTART) {
+                String path = c.change().path();
+                if (path.startsWith("interfaces[")) {
+                    restartInterfaces.add(path.substring("interfaces[".length(), path.indexOf(']')));
+                } else {
+                    restartAll = true;
+                }
+            }
+        }
+        // what takes effect now: the running interfaces with the wanted port, VLAN and MTU (unless the
+        // interface itself needs a restart), and the wanted static routes
+        List<InterfaceConfig> ifs = new ArrayList<>();
+        for (InterfaceConfig ic : running.interfaces()) {
+            InterfaceConfig w = wanted.findInterface(ic.name()).orElse(null);
+            ifs.add(w == null || restartAll || restartInterfaces.contains(ic.name()) ? ic
+                    : new InterfaceConfig(ic.name(), w.port(), w.vlan(), ic.address(), ic.prefixLength(), w.mtu()));
+        }
+        VrConfig effective = new VrConfig(running.name(), running.id(), ifs, restartAll ? running.staticRoutes()
+                : wanted.staticRoutes());
+        List<VrConfig> list = new ArrayList<>();
+        for (VrConfig c : config.vrs()) {
+            list.add(c.name().equals(effective.name()) ? effective : c);
+        }
+        NodeConfig next = new NodeConfig(config.name(), config.workers(), config.management(), config.ports(), list);
+        List<String> added = new ArrayList<>(problems(next));
+        added.removeAll(problems(config));
+        if (!added.isEmpty()) {
+            throw new org.vroom.kernel.config.ConfigException(added);
+        }
+        List<org.vroom.kernel.mgmt.ConfigChange> applied = new ArrayList<>();
+        List<org.vroom.kernel.mgmt.ConfigChange> restart = new ArrayList<>();
+        for (org.vroom.kernel.mgmt.VrConfigDiff.Change c : changes) {
+            String path = c.change().path();
+            boolean now = c.impact() == org.vroom.kernel.mgmt.VrConfigDiff.Impact.IN_PLACE && !restartAll
+                    && !(path.startsWith("interfaces[")
+                    && restartInterfaces.contains(path.substring("interfaces[".length(), path.indexOf(']'))));
+            (now ? applied : restart).add(c.change());
+        }
+        // bindings first (atomic per interface, a VLAN freed by one move may be taken by the next)
+        for (int i = 0; i < ifs.size(); i++) {
+            InterfaceConfig ic = ifs.get(i);
+            Vif v = vifNamed(kvr, ic.name());
+            int vlan = ic.vlan() == 0 ? EthernetFlyweight.NO_VLAN : ic.vlan();
+            int port = portIndex.get(ic.port());
+            if (v.portIndex != port || v.vlan != vlan) {
+                rebind(kvr, v, port, vlan);
+            }
+        }
+        org.vroom.vr.VrConfig vrConfig = KernelVr.toVrConfig(effective);
+        kvr.call(() -> kvr.router().reconfigure(vrConfig), 5_000);
+        replaceConfig(effective);
+        return new org.vroom.kernel.mgmt.ReconfigureResult(applied, restart);
+    }
+
+    /** Freezes VR {@code name} (see {@link VirtualRouter#freeze}); false if it was not running. */
+    public boolean freeze(String name) {
+        KernelVr kvr = existing(name);
+        return kvr.call(() -> {
+            if (kvr.router().state() != org.vroom.vr.VrState.RUNNING) {
+                return false;
+            }
+            kvr.router().freeze();
+            return true;
+        }, 5_000);
+    }
+
+    /** Thaws VR {@code name}: the punts that waited are handled in order; false if it was not frozen. */
+    public boolean thaw(String name) {
+        KernelVr kvr = existing(name);
+        boolean thawed = kvr.call(() -> {
+            if (kvr.router().state() != org.vroom.vr.VrState.FROZEN) {
+                return false;
+            }
+            kvr.router().thaw();
+            return true;
+        }, 5_000);
+        if (thawed) {
+            pollSet.wakeup();
+        }
+        return thawed;
+    }
+
+    private KernelVr existing(String name) {
+        KernelVr kvr = vrs.get(name);
+        if (kvr == null) {
+            throw new IllegalArgumentException("no VR named " + name);
+        }
+        return kvr;
     }
 
     /** The management API's view of this node (reads run on the VRs' loops). */

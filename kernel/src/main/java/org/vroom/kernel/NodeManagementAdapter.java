@@ -31,9 +31,9 @@ import java.util.Optional;
 
 /**
  * The management API's view of a running {@link Node}. Reads of a VR's tables run on that VR's loop
- * (the single writer of its FIB) through {@link VrControlPlane#call}, and so do reads of its RIB (every
+ * (the single writer of its FIB) through {@link KernelVr#call}, and so do reads of its RIB (every
  * candidate of every prefix, the best one marked).
- * VRs can be created, deleted, frozen and thawed at run time; reconfiguring answers 501 for now.
+ * VRs can be created, deleted, reconfigured (in place where possible), frozen and thawed at run time.
  */
 final class NodeManagementAdapter implements NodeManagement {
     private static final long CALL_TIMEOUT_MILLIS = 2_000;
@@ -77,10 +77,10 @@ final class NodeManagementAdapter implements NodeManagement {
     }
 
     private VrStatus status(VrConfig c) {
-        VrControlPlane control = node.control(c.name());
-        int[] sizes = control.call(() -> new int[] {node.rib(c.name()).size(), control.dataPlane().fib.size()},
-                CALL_TIMEOUT_MILLIS);
-        return new VrStatus(c.name(), c.id(), control.isFrozen() ? VrState.FROZEN : VrState.RUNNING, sizes[0], sizes[1]);
+        KernelVr vr = node.kernelVr(c.name());
+        int[] sizes = vr.call(() -> new int[] {vr.router().rib().size(), vr.dataPlane().fib.size()}, CALL_TIMEOUT_MILLIS);
+        return new VrStatus(c.name(), c.id(), vr.router().loop().isFrozen() ? VrState.FROZEN : VrState.RUNNING, sizes[0],
+                sizes[1]);
     }
 
     @Override
@@ -99,9 +99,9 @@ final class NodeManagementAdapter implements NodeManagement {
     @Override
     public List<RibRoute> rib(String vrName) throws ManagementException {
         VrConfig c = find(vrName);
-        VrControlPlane control = node.control(vrName);
-        org.vroom.vr.rib.Rib rib = node.rib(vrName);
-        return control.call(() -> {
+        KernelVr vr = node.kernelVr(vrName);
+        org.vroom.vr.rib.Rib rib = vr.router().rib();
+        return vr.call(() -> {
             List<RibRoute> routes = new ArrayList<>();
             List<int[]> prefixes = new ArrayList<>();
             rib.forEachBest((prefix, length, source, distance, metric, hops) -> prefixes.add(new int[] {prefix, length}));
@@ -139,8 +139,9 @@ final class NodeManagementAdapter implements NodeManagement {
     @Override
     public Optional<FibEntry> fibExact(String vrName, Ipv4.Prefix prefix) throws ManagementException {
         find(vrName);
-        VrControlPlane control = node.control(vrName);
-        return control.call(() -> {
+        KernelVr vr = node.kernelVr(vrName);
+        VrControlPlane control = vr.control();
+        return vr.call(() -> {
             int nh = control.dataPlane().fib.get(prefix.address(), prefix.length());
             return nh == Ipv4Fib.NO_ROUTE ? Optional.<FibEntry>empty() : Optional.of(entry(control, prefix, nh));
         }, CALL_TIMEOUT_MILLIS);
@@ -149,8 +150,9 @@ final class NodeManagementAdapter implements NodeManagement {
     @Override
     public Optional<FibEntry> fibLookup(String vrName, int address) throws ManagementException {
         find(vrName);
-        VrControlPlane control = node.control(vrName);
-        return control.call(() -> {
+        KernelVr vr = node.kernelVr(vrName);
+        VrControlPlane control = vr.control();
+        return vr.call(() -> {
             Ipv4Fib fib = control.dataPlane().fib;
             int nh = fib.lookup(address);
             if (nh == Ipv4Fib.NO_ROUTE) {
@@ -178,9 +180,9 @@ final class NodeManagementAdapter implements NodeManagement {
     @Override
     public List<NeighbourEntry> neighbours(String vrName) throws ManagementException {
         find(vrName);
-        VrControlPlane control = node.control(vrName);
+        KernelVr vr = node.kernelVr(vrName);
         List<NeighbourEntry> list = new ArrayList<>();
-        for (VrControlPlane.NeighbourView n : control.call(control::neighbours, CALL_TIMEOUT_MILLIS)) {
+        for (VrControlPlane.NeighbourView n : vr.call(vr.control()::neighbours, CALL_TIMEOUT_MILLIS)) {
             list.add(new NeighbourEntry(n.address(), n.mac(), n.state(), n.interfaceName()));
         }
         return list;
@@ -219,24 +221,30 @@ final class NodeManagementAdapter implements NodeManagement {
     @Override
     public ReconfigureResult reconfigureVr(String name, VrConfig config) throws ManagementException {
         find(name);
-        throw unsupported("reconfiguring VRs at run time");
+        if (!name.equals(config.name())) {
+            throw new ManagementException(ManagementException.Kind.INVALID, "the configuration names VR " + config.name()
+                    + ", not " + name + ": a VR is renamed by creating it under the new name");
+        }
+        try {
+            return node.reconfigureVr(config);
+        } catch (org.vroom.kernel.config.ConfigException e) {
+            throw new ManagementException(ManagementException.Kind.INVALID, String.join("; ", e.problems()));
+        } catch (IllegalStateException e) {
+            throw new ManagementException(ManagementException.Kind.UNAVAILABLE, "VR " + name
+                    + " could not be reconfigured: " + e.getMessage());
+        }
     }
 
     @Override
     public boolean freeze(String name) throws ManagementException {
         find(name);
-        return node.control(name).freeze();
+        return node.freeze(name);
     }
 
     @Override
     public boolean thaw(String name) throws ManagementException {
         find(name);
-        return node.control(name).thaw();
-    }
-
-    private static ManagementException unsupported(String what) {
-        return new ManagementException(ManagementException.Kind.UNSUPPORTED, what
-                + " is not supported by this version; change the node file and restart the node");
+        return node.thaw(name);
     }
 
     private VrConfig find(String name) throws ManagementException {

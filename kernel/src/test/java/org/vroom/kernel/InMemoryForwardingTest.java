@@ -124,7 +124,7 @@ class InMemoryForwardingTest {
                     b.append(' ').append(s.label()).append('=').append(v);
                 }
             }
-            b.append(" neighbours=").append(node.control(vr).call(node.control(vr)::neighbourSummary, 2000)).append("; ");
+            b.append(" neighbours=").append(node.kernelVr(vr).call(node.control(vr)::neighbourSummary, 2000)).append("; ");
         }
         b.append("h1 icmp=").append(h1.icmpReceived());
         return b.toString();
@@ -176,7 +176,7 @@ class InMemoryForwardingTest {
         // h1 resolved the router, and the router resolved h2 (h2 answered its ARP request)
         assertEquals(0x02_00_00_01_00_00L, h1.arpEntry(ip("10.0.1.1")));
         assertEquals(0x02_00_00_01_00_01L, h2.arpEntry(ip("10.0.2.1")));
-        assertTrue(node.control("red").call(node.control("red")::neighbourSummary, 2000).stream().anyMatch(l -> l.startsWith("10.0.2.2 ")));
+        assertTrue(node.kernelVr("red").call(node.control("red")::neighbourSummary, 2000).stream().anyMatch(l -> l.startsWith("10.0.2.2 ")));
     }
 
     @Test
@@ -237,13 +237,13 @@ class InMemoryForwardingTest {
     void aFrozenVrKeepsForwardingAndAnswersItsBufferedControlPacketsAfterThaw() {
         h1.ping(ip("10.0.2.2"), 1, 64); // resolve the path: forwarding needs no control plane from now on
         await("echo reply", () -> count(h1.icmpReceived(), IcmpFlyweight.TYPE_ECHO_REPLY) == 1);
-        assertTrue(node.control("red").freeze());
-        assertTrue(!node.control("red").freeze(), "freezing twice changes nothing");
+        assertTrue(node.freeze("red"));
+        assertTrue(!node.freeze("red"), "freezing twice changes nothing");
         h1.ping(ip("10.0.1.1"), 2, 64);   // for the VR itself: waits in the punt ring
         h1.ping(ip("10.0.2.2"), 3, 64);   // through the VR: the data plane forwards it
         await("forwarded reply while frozen", () -> h1.icmpReceived().stream().anyMatch(i -> i.sequence() == 3));
         assertTrue(h1.icmpReceived().stream().noneMatch(i -> i.sequence() == 2), "the frozen VR answered");
-        assertTrue(node.control("red").thaw());
+        assertTrue(node.thaw("red"));
         await("the buffered ping answered after thaw", () -> h1.icmpReceived().stream().anyMatch(i -> i.sequence() == 2));
     }
 
@@ -308,7 +308,7 @@ class InMemoryForwardingTest {
                     java.net.http.HttpResponse.BodyHandlers.ofString());
             assertEquals(200, freeze.statusCode(), freeze.body());
             assertTrue(get.apply("/api/v1/vrs/red").body().contains("frozen"));
-            assertTrue(node.control("red").thaw());
+            assertTrue(node.thaw("red"));
             java.net.http.HttpResponse<String> metrics = get.apply("/metrics");
             assertTrue(metrics.body().contains("vroom_vr_forwarded_total{vr=\"red\""), metrics.body());
         }

@@ -153,6 +153,16 @@ public final class VlanShim implements AutoCloseable {
         return untagged.get();
     }
 
+    /** Frames the kernel dropped because one of the switch's receive rings was full (the switch starved). */
+    public long ringDrops() {
+        long sum = 0;
+        for (AfPacketPort p : ports) {
+            p.refreshStatistics();
+            sum += p.counters().rxDrops();
+        }
+        return sum;
+    }
+
     /** Frames dropped: untagged or unknown VLAN on a trunk, too long, or the output ring stayed full. */
     public long droppedFrames() {
         return dropped.get();
@@ -192,6 +202,9 @@ public final class VlanShim implements AutoCloseable {
             batch.wrap(i, rx);
             int length = batch.length(i);
             if (trunkOf[p] >= 0) {
+                if ((batch.flags(i) & org.vroom.packetio.RxBatch.FLAG_CHECKSUM_PARTIAL) != 0) {
+                    completeChecksum(rx, length);
+                }
                 pushTag(rx, length, vlanOf[p], ports[trunkOf[p]]);
             } else {
                 popTag(p, rx, length);
@@ -200,6 +213,23 @@ public final class VlanShim implements AutoCloseable {
         in.release();
         return n;
     }
+
+    /**
+     * A host's frame that its kernel left with a partial TCP/UDP checksum (veth checksum offload): a
+     * packet socket does not carry that state on, so a switch must complete the checksum before the
+     * frame leaves it, as a NIC would have.
+     */
+    private void completeChecksum(UnsafeBuffer frame, int length) {
+        if (length < ETH_ADDRS + 2 + 20 || (frame.getShort(ETH_ADDRS, ByteOrder.BIG_ENDIAN) & 0xffff) != 0x0800) {
+            return;
+        }
+        ip.wrap(frame, ETH_ADDRS + 2, length - ETH_ADDRS - 2);
+        if (ip.validate() == org.vroom.packetio.codec.ValidationResult.OK) {
+            org.vroom.kernel.dataplane.PartialChecksum.complete(ip);
+        }
+    }
+
+    private final org.vroom.packetio.codec.Ipv4Flyweight ip = new org.vroom.packetio.codec.Ipv4Flyweight();
 
     private void pushTag(UnsafeBuffer frame, int length, int vlan, AfPacketPort out) {
         if (length < ETH_ADDRS + 2 || length > MAX_FRAME) {

@@ -325,6 +325,42 @@ public final class VroomNode implements AutoCloseable {
         }
     }
 
+    /**
+     * Runs {@code vroomctl ARGS} against this node's management API, inside its namespace (where the API
+     * listens on loopback), with the node's token file. Returns the result; the caller checks the exit code.
+     */
+    public ExecResult ctl(String... args) {
+        List<String> a = new ArrayList<>(List.of("--token-file",
+                org.vroom.kernel.mgmt.ApiToken.runBase().resolve(nodeName).resolve("api.token").toString()));
+        a.addAll(List.of(args));
+        return Processes.run(host.inNamespace(JavaCommand.command(org.vroom.kernel.mgmt.VroomCtl.class.getName(),
+                List.of("-Xmx64m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"), a)), Duration.ofSeconds(60),
+                host.lab().workDir());
+    }
+
+    /**
+     * One request to this node's management API with curl, inside its namespace, with the node's token:
+     * lighter than {@link #ctl} (no JVM start), for tests that change the node while traffic flows on a
+     * shared 2-core box. Returns curl's result; its stdout ends with a line holding the HTTP status.
+     */
+    public ExecResult api(String method, String path, String jsonBody) {
+        String token;
+        try {
+            token = Files.readString(org.vroom.kernel.mgmt.ApiToken.runBase().resolve(nodeName).resolve("api.token"))
+                    .strip();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        List<String> cmd = new ArrayList<>(List.of("curl", "-sS", "-X", method, "-H", "Authorization: Bearer " + token,
+                "-w", "\nHTTP %{http_code}\n"));
+        if (jsonBody != null) {
+            cmd.addAll(List.of("-H", "Content-Type: application/json", "--data-binary",
+                    "@" + host.writeFile("json", jsonBody)));
+        }
+        cmd.add("http://127.0.0.1:7878" + path);
+        return Processes.run(host.inNamespace(cmd), Duration.ofSeconds(30), host.lab().workDir());
+    }
+
     /** Stops the node (SIGTERM, SIGKILL after {@code grace}) and returns its exit code (-1 if not reaped). */
     public int stop(Duration grace) {
         return process.stop(grace);

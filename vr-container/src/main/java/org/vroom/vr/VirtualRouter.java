@@ -182,6 +182,11 @@ public final class VirtualRouter {
         return s == null ? null : s.instance;
     }
 
+    /** Whether a handler for IP protocol {@code ipProtocol} is registered (the host stack delivers those to the loop). */
+    public boolean servesProtocol(int ipProtocol) {
+        return ipProtocol >= 0 && ipProtocol <= 255 && dispatcher.hasHandler(ipProtocol);
+    }
+
     VrHost host() {
         return host;
     }

@@ -1,15 +1,16 @@
 package org.vroom.kernel.control;
 
-import org.vroom.kernel.dataplane.Vif;
-
 import java.util.ArrayDeque;
 
-/** One ARP neighbour of a VR: its state machine lives in {@link NeighbourTable}. VR loop only. */
+/**
+ * One ARP neighbour of a VR; its state machine lives in {@link VrControlPlane}. It names its interface by
+ * index: the interface itself is replaced when it is rebound or its MTU changes. VR loop only.
+ */
 final class Neighbour {
     enum State { INCOMPLETE, REACHABLE, PROBE, FAILED }
 
     final int ip;
-    final Vif vif;
+    final int vifIndex;
     /** Adjacency index in the VR's table, or -1 until one is needed. */
     int adjacency = -1;
     boolean hostRoute;
@@ -21,8 +22,8 @@ final class Neighbour {
     /** IPv4 datagrams (without L2 header, TTL not yet decremented) waiting for the MAC. */
     final ArrayDeque<byte[]> pending = new ArrayDeque<>();
 
-    Neighbour(int ip, Vif vif) {
+    Neighbour(int ip, int vifIndex) {
         this.ip = ip;
-        this.vif = vif;
+        this.vifIndex = vifIndex;
     }
 }

@@ -3,7 +3,7 @@ package org.vroom.kernel.control;
 import org.agrona.BufferUtil;
 import org.agrona.MutableDirectBuffer;
 import org.agrona.collections.Int2ObjectHashMap;
-import org.agrona.concurrent.Agent;
+import org.agrona.DirectBuffer;
 import org.agrona.concurrent.MessageHandler;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.agrona.concurrent.ringbuffer.RingBuffer;
@@ -20,6 +20,9 @@ import org.vroom.packetio.codec.IcmpFlyweight;
 import org.vroom.packetio.codec.Ipv4Flyweight;
 import org.vroom.packetio.codec.MacAddress;
 import org.vroom.packetio.codec.ValidationResult;
+import org.vroom.vr.VirtualRouter;
+import org.vroom.vr.loop.VrLoop;
+import org.vroom.vr.spi.SendStatus;
 
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -27,16 +30,20 @@ import java.util.List;
 import java.util.function.LongSupplier;
 
 /**
- * The control plane of one VR as far as the substrate issue goes: ARP (answering for the VR's
- * addresses, resolving next hops with a bounded queue of waiting packets, a neighbour cache with
- * reachable time, probing and failure hold-down), ICMP echo for the VR's addresses, ICMP port and
- * protocol unreachable for what the VR does not serve, and sending the packets that waited for ARP.
- * It runs as an agent on a control thread; all its state is touched only there. Protocols (OSPF, BGP)
- * and the TCP host stack come in later issues and will take over the LOCAL punts they serve.
+ * The link and ICMP layer of one VR's host stack, between the substrate and the VR's loop: ARP
+ * (answering for the VR's addresses, resolving next hops with a bounded queue of waiting packets, a
+ * neighbour cache with reachable time, probing and failure hold-down), ICMP echo for the VR's
+ * addresses, ICMP port and protocol unreachable for what the VR does not serve, and sending the packets
+ * that waited for ARP. Datagrams for a protocol the VR serves (TCP, OSPF, ...: a handler registered
+ * through the VR SPI) go to the VR's loop ({@link VrLoop#receive}), and the VR's own datagrams leave
+ * through {@link #sendIp}.
  *
- * <p>It is the single writer of the VR's FIB and adjacency table.
+ * <p>It runs on the VR's loop: {@link #poll} is the loop's punt-ring poller (it reads nothing while the
+ * VR is frozen, so the punts wait in the VR's bounded punt ring, in order), its timers are loop timers,
+ * and it is, with the hypervisor applying shadowd's batches on the same loop, the single writer of the
+ * VR's FIB and adjacency table.
  */
-public final class VrControlPlane implements Agent {
+public final class VrControlPlane {
     /** How long a neighbour stays reachable after its last confirmation (Linux: 15..45 s). */
     static final long REACHABLE_NANOS = 30_000_000_000L;
     static final long RETRY_NANOS = 1_000_000_000L;
@@ -64,15 +71,10 @@ public final class VrControlPlane implements Agent {
     private final Ipv4Flyweight ip = new Ipv4Flyweight();
     private final IcmpFlyweight icmp = new IcmpFlyweight();
     private final MessageHandler puntHandler = this::onPunt;
-    /** Work handed to this VR's loop from other threads (management reads); bounded. */
-    private final org.agrona.concurrent.ManyToOneConcurrentArrayQueue<Runnable> tasks =
-            new org.agrona.concurrent.ManyToOneConcurrentArrayQueue<>(256);
     private int pendingTotal;
-    private volatile boolean frozen;
-    private volatile boolean thawRequested;
-    private volatile long frozenAt;
-    private long nextTimer;
     private int identification;
+    private VirtualRouter router;
+    private VrLoop loop;
 
     /**
      * @param tx       the ring of the worker that transmits for this VR (message type = port index + 1)
@@ -89,9 +91,28 @@ public final class VrControlPlane implements Agent {
         return vr;
     }
 
-    @Override
-    public String roleName() {
-        return "vr-" + vr.name;
+    /**
+     * Attaches the VR this host stack serves: inbound datagrams of the protocols it registered go to its
+     * loop, and the neighbour timers run there (every 100 ms while the VR runs; not while it is frozen).
+     * Call once, on the loop (or before it runs on a thread), after the VR is created.
+     */
+    public void attach(VirtualRouter router) {
+        this.router = router;
+        this.loop = router.loop();
+        loop.schedule(this, TIMER_PERIOD_NANOS, this::tick);
+    }
+
+    private void tick() {
+        timers(clock.getAsLong());
+        loop.schedule(this, TIMER_PERIOD_NANOS, this::tick);
+    }
+
+    /** The loop's punt-ring poller: handles up to {@code limit} punted frames, none while frozen. */
+    public int poll(VrLoop polling, int limit) {
+        if (polling.isFrozen()) {
+            return 0;
+        }
+        return vr.punt.read(puntHandler, limit);
     }
 
     /**
@@ -99,65 +120,12 @@ public final class VrControlPlane implements Agent {
      * address), so that neighbours that cached another MAC for the address (a VR that was replaced, or one
      * that moved here) update it at once.
      */
-    @Override
-    public void onStart() {
+    public void announce() {
         for (Vif v : vr.vifs()) {
             int len = ArpFlyweight.writeRequestFrame(out, 0, v.mac, v.vlan, v.address, v.address);
             send(v, out, 0, len);
             vr.stats.add(VrCounter.ARP_REQUESTS_SENT.ordinal(), 1);
         }
-    }
-
-    /**
-     * Freezes this control plane: punted frames stay in the VR's punt ring (bounded: what does not fit is
-     * counted as punt_queue_full) and timers stop; the data plane keeps forwarding with the FIB as it is.
-     * Any thread. Returns false if it was frozen already.
-     */
-    public boolean freeze() {
-        if (frozen) {
-            return false;
-        }
-        frozenAt = clock.getAsLong();
-        frozen = true;
-        return true;
-    }
-
-    /** Thaws: the buffered frames are handled in arrival order, timers resume with their remaining time. */
-    public boolean thaw() {
-        if (!frozen) {
-            return false;
-        }
-        thawRequested = true;
-        return true;
-    }
-
-    public boolean isFrozen() {
-        return frozen;
-    }
-
-    @Override
-    public int doWork() {
-        int work = tasks.drain(Runnable::run, 16);
-        if (frozen) {
-            if (!thawRequested) {
-                return work;
-            }
-            // on the loop: shift every deadline by the time spent frozen, then run again
-            long shift = clock.getAsLong() - frozenAt;
-            for (Neighbour n : neighbours.values()) {
-                n.deadline += shift;
-            }
-            nextTimer += shift;
-            thawRequested = false;
-            frozen = false;
-        }
-        work += vr.punt.read(puntHandler, 64);
-        long now = clock.getAsLong();
-        if (now - nextTimer >= 0) {
-            nextTimer = now + TIMER_PERIOD_NANOS;
-            work += timers(now);
-        }
-        return work;
     }
 
     // ------------------------------------------------------------------------------------------
@@ -171,9 +139,39 @@ public final class VrControlPlane implements Agent {
             n.adjacency = vr.adjacencies.add(AdjacencyTable.FORWARD, vif.index, nextHop);
             if (n.state == Neighbour.State.REACHABLE || n.state == Neighbour.State.PROBE) {
                 vr.adjacencies.resolve(n.adjacency, n.mac);
+            } else if (n.state == Neighbour.State.INCOMPLETE && n.tries == 0) {
+                sendArpRequest(n, -1L); // a gateway of a new route: resolve it before traffic needs it
             }
         }
         return n.adjacency;
+    }
+
+    /**
+     * Interface {@code vifIndex} was moved to another port or VLAN: what its neighbours' MACs were is no
+     * longer known (as Linux flushes a link's neighbours when the link changes). Every neighbour on it is
+     * forgotten, the gateways that routes use are resolved again at once, and the interface is announced
+     * with a gratuitous ARP on its new link.
+     */
+    public void linkChanged(int vifIndex) {
+        List<Neighbour> regateways = new ArrayList<>();
+        for (Iterator<Neighbour> it = neighbours.values().iterator(); it.hasNext(); ) {
+            Neighbour n = it.next();
+            if (n.vifIndex != vifIndex) {
+                continue;
+            }
+            if (forget(n)) {
+                it.remove();
+            } else {
+                regateways.add(n);
+            }
+        }
+        Vif v = vr.vif(vifIndex);
+        int len = ArpFlyweight.writeRequestFrame(out, 0, v.mac, v.vlan, v.address, v.address);
+        send(v, out, 0, len);
+        vr.stats.add(VrCounter.ARP_REQUESTS_SENT.ordinal(), 1);
+        for (Neighbour n : regateways) {
+            sendArpRequest(n, -1L);
+        }
     }
 
     /** Starts resolving {@code ip} now (for example the gateways of static routes at start-up). */
@@ -187,37 +185,10 @@ public final class VrControlPlane implements Agent {
     private Neighbour neighbour(Vif vif, int addr) {
         Neighbour n = neighbours.get(addr);
         if (n == null) {
-            n = new Neighbour(addr, vif);
+            n = new Neighbour(addr, vif.index);
             neighbours.put(addr, n);
         }
         return n;
-    }
-
-    /**
-     * Runs {@code call} on this VR's loop (the only thread that may touch its tables) and returns its
-     * result, failing after {@code timeoutMillis}. For management; never call it from the loop itself.
-     */
-    public <T> T call(java.util.function.Supplier<T> call, long timeoutMillis) {
-        java.util.concurrent.CompletableFuture<T> f = new java.util.concurrent.CompletableFuture<>();
-        if (!tasks.offer(() -> {
-            try {
-                f.complete(call.get());
-            } catch (RuntimeException e) {
-                f.completeExceptionally(e);
-            }
-        })) {
-            throw new IllegalStateException("VR " + vr.name + " is busy: its task queue is full");
-        }
-        try {
-            return f.get(timeoutMillis, java.util.concurrent.TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted waiting for VR " + vr.name, e);
-        } catch (java.util.concurrent.ExecutionException e) {
-            throw new IllegalStateException(e.getCause().getMessage(), e.getCause());
-        } catch (java.util.concurrent.TimeoutException e) {
-            throw new IllegalStateException("VR " + vr.name + " did not answer within " + timeoutMillis + " ms", e);
-        }
     }
 
     /** One neighbour as management shows it. */
@@ -228,7 +199,7 @@ public final class VrControlPlane implements Agent {
     public List<NeighbourView> neighbours() {
         List<NeighbourView> list = new ArrayList<>();
         for (Neighbour n : neighbours.values()) {
-            list.add(new NeighbourView(n.ip, n.mac, n.state.name().toLowerCase(java.util.Locale.ROOT), n.vif.name));
+            list.add(new NeighbourView(n.ip, n.mac, n.state.name().toLowerCase(java.util.Locale.ROOT), vr.vif(n.vifIndex).name));
         }
         return list;
     }
@@ -261,14 +232,12 @@ public final class VrControlPlane implements Agent {
         int l3Length = frameOffset + frameLength - l3;
         switch (reason) {
             case Punt.ARP -> onArp(in, buffer, l3, l3Length);
-            case Punt.LOCAL -> onLocal(in, buffer, l3, l3Length);
+            case Punt.LOCAL -> {
+                completeChecksum(buffer, index, l3, l3Length);
+                onLocal(in, buffer, l3, l3Length);
+            }
             case Punt.RESOLVE -> {
-                if ((buffer.getInt(index + Punt.RX_FLAGS_OFFSET) & org.vroom.packetio.RxBatch.FLAG_CHECKSUM_PARTIAL) != 0) {
-                    ip.wrap(buffer, l3, l3Length);
-                    if (ip.validate() == ValidationResult.OK) {
-                        org.vroom.kernel.dataplane.PartialChecksum.complete(ip);
-                    }
-                }
+                completeChecksum(buffer, index, l3, l3Length);
                 onResolve(in, hop, buffer, l3, l3Length);
             }
             case Punt.FRAGMENT -> vr.stats.add(VrCounter.FRAGMENTATION_NEEDED.ordinal(), 1);
@@ -279,6 +248,16 @@ public final class VrControlPlane implements Agent {
                 }
             }
             default -> {
+            }
+        }
+    }
+
+    /** A frame a Linux sender left with a partial TCP/UDP checksum (veth offload) gets its full checksum. */
+    private void completeChecksum(MutableDirectBuffer buffer, int puntIndex, int l3, int l3Length) {
+        if ((buffer.getInt(puntIndex + Punt.RX_FLAGS_OFFSET) & org.vroom.packetio.RxBatch.FLAG_CHECKSUM_PARTIAL) != 0) {
+            ip.wrap(buffer, l3, l3Length);
+            if (ip.validate() == ValidationResult.OK) {
+                org.vroom.kernel.dataplane.PartialChecksum.complete(ip);
             }
         }
     }
@@ -318,19 +297,31 @@ public final class VrControlPlane implements Agent {
         }
         vr.stats.add(VrCounter.LOCAL_DELIVERED.ordinal(), 1);
         int protocol = ip.protocol();
-        boolean toUs = vr.isOwnAddress(ip.destination());
+        int destination = ip.destination();
+        boolean toUs = vr.isOwnAddress(destination);
         if (protocol == Ipv4Flyweight.PROTOCOL_ICMP) {
             icmp.wrap(buffer, ip.payloadOffset(), ip.payloadLength());
             if (toUs && icmp.validate() == ValidationResult.OK && icmp.type() == IcmpFlyweight.TYPE_ECHO_REQUEST) {
                 echoReply();
                 return;
             }
-        } else if (toUs && !ip.isNonInitialFragment()) {
+        }
+        if (router != null && router.servesProtocol(protocol)
+                && (toUs || org.vroom.packetio.codec.Ipv4Addresses.isMulticast(destination)
+                || org.vroom.packetio.codec.Ipv4Addresses.isLimitedBroadcast(destination) || destination == in.broadcast())) {
+            if (ip.isFragment()) {
+                vr.stats.add(VrCounter.LOCAL_UNHANDLED.ordinal(), 1); // no reassembly: BGP and OSPF do not fragment
+                return;
+            }
+            loop.receive(in.index, buffer, offset, ip.totalLength());
+            return;
+        }
+        if (protocol != Ipv4Flyweight.PROTOCOL_ICMP && toUs && !ip.isNonInitialFragment()) {
             if (protocol == Ipv4Flyweight.PROTOCOL_UDP) {
                 icmpError(in, IcmpFlyweight.TYPE_DESTINATION_UNREACHABLE, IcmpFlyweight.CODE_PORT_UNREACHABLE);
                 return;
             }
-            if (protocol != Ipv4Flyweight.PROTOCOL_TCP && protocol != Ipv4Flyweight.PROTOCOL_OSPF) {
+            if (protocol != Ipv4Flyweight.PROTOCOL_TCP) {
                 icmpError(in, IcmpFlyweight.TYPE_DESTINATION_UNREACHABLE, IcmpFlyweight.CODE_PROTOCOL_UNREACHABLE);
                 return;
             }
@@ -439,6 +430,42 @@ public final class VrControlPlane implements Agent {
         }
     }
 
+    /**
+     * Sends a datagram the VR originates (its TCP, OSPF, ...) out of interface {@code ifIndex} to the
+     * link-layer next hop {@code nextHop}: a multicast group or a broadcast address goes out at once to the
+     * matching MAC, a neighbour through ARP (queued while it resolves, bounded). Copies the datagram.
+     */
+    public SendStatus sendIp(int ifIndex, int nextHop, DirectBuffer buffer, int offset, int length) {
+        Vif vif = ifIndex >= 0 && ifIndex < vr.vifs().length ? vr.vif(ifIndex) : null;
+        if (vif == null) {
+            return SendStatus.NO_INTERFACE;
+        }
+        int h = vif.headerLength();
+        if (length + h > OUT_HALF) {
+            return SendStatus.TOO_BIG;
+        }
+        out.putBytes(h, buffer, offset, length);
+        boolean multicast = org.vroom.packetio.codec.Ipv4Addresses.isMulticast(nextHop);
+        if (multicast || org.vroom.packetio.codec.Ipv4Addresses.isLimitedBroadcast(nextHop)
+                || (nextHop == vif.broadcast() && vif.broadcast() != 0)) {
+            long mac = multicast ? MacAddress.ipv4Multicast(nextHop) : MacAddress.BROADCAST;
+            EthernetFlyweight.writeHeader(out, 0, mac, vif.mac, vif.vlan, EthernetFlyweight.ETHERTYPE_IPV4);
+            boolean sent = send(vif, out, 0, h + length);
+            vr.stats.add((sent ? VrCounter.TX_PACKETS : VrCounter.DROP_TX_FULL).ordinal(), 1);
+            return sent ? SendStatus.SENT : SendStatus.TX_FULL;
+        }
+        Neighbour n = neighbours.get(nextHop);
+        if (n != null && n.state == Neighbour.State.FAILED) {
+            vr.stats.add(VrCounter.DROP_ARP_FAILED.ordinal(), 1);
+            return SendStatus.NO_ROUTE;
+        }
+        boolean resolved = n != null && (n.state == Neighbour.State.REACHABLE || n.state == Neighbour.State.PROBE);
+        if (!forwardVia(vif, nextHop, out, h, length, null)) {
+            return SendStatus.TX_FULL;
+        }
+        return resolved ? SendStatus.SENT : SendStatus.QUEUED;
+    }
+
     /** Routes a datagram the VR itself originates (already complete, TTL set) through its FIB. */
     private boolean route(MutableDirectBuffer buffer, int offset, int length) {
         ip.wrap(buffer, offset, length);
@@ -474,10 +501,10 @@ public final class VrControlPlane implements Agent {
         n.deadline = clock.getAsLong() + REACHABLE_NANOS;
         n.tries = 0;
         if (n.adjacency < 0) {
-            n.adjacency = vr.adjacencies.add(AdjacencyTable.FORWARD, n.vif.index, n.ip);
+            n.adjacency = vr.adjacencies.add(AdjacencyTable.FORWARD, n.vifIndex, n.ip);
         }
         vr.adjacencies.resolve(n.adjacency, mac);
-        if (!n.hostRoute && n.vif.inSubnet(n.ip)) {
+        if (!n.hostRoute && vr.vif(n.vifIndex).inSubnet(n.ip)) {
             vr.fib.add(n.ip, 32, n.adjacency);
             n.hostRoute = true;
         }
@@ -486,7 +513,7 @@ public final class VrControlPlane implements Agent {
             pendingTotal--;
             heapView.wrap(p);
             out.putBytes(64, heapView, PENDING_HEADER, p.length - PENDING_HEADER);
-            forwardVia(n.vif, n.ip, out, 64, p.length - PENDING_HEADER, pendingInterface(p));
+            forwardVia(vr.vif(n.vifIndex), n.ip, out, 64, p.length - PENDING_HEADER, pendingInterface(p));
         }
     }
 
@@ -500,11 +527,12 @@ public final class VrControlPlane implements Agent {
     private void sendArpRequest(Neighbour n, long unicastMac) {
         n.tries++;
         n.deadline = clock.getAsLong() + RETRY_NANOS;
-        int len = ArpFlyweight.writeRequestFrame(out, 0, n.vif.mac, n.vif.vlan, n.vif.address, n.ip);
+        Vif vif = vr.vif(n.vifIndex);
+        int len = ArpFlyweight.writeRequestFrame(out, 0, vif.mac, vif.vlan, vif.address, n.ip);
         if (unicastMac != -1L) {
             MacAddress.write(out, EthernetFlyweight.DESTINATION_MAC_OFFSET, unicastMac);
         }
-        send(n.vif, out, 0, len);
+        send(vif, out, 0, len);
         vr.stats.add(VrCounter.ARP_REQUESTS_SENT.ordinal(), 1);
     }
 

@@ -45,8 +45,11 @@ import org.vroom.kernel.stats.CountersFileException.Reason;
  * late write after {@link #close()} lands in memory that is still mapped instead of crashing the JVM.
  */
 public final class NodeCounters implements AutoCloseable {
-    /** Default capacity: 8192 counters, 5 MiB of sparse file of which only touched pages cost memory. */
-    public static final int DEFAULT_MAX_COUNTERS = 8192;
+    /**
+     * Default capacity: 65,536 counters, 40 MiB of sparse file of which only touched pages cost memory.
+     * A VR takes 30, so this holds 2,000 VRs, with room for churn while freed ids wait out the reuse delay.
+     */
+    public static final int DEFAULT_MAX_COUNTERS = 65_536;
     /** Default delay before a freed counter id is reused (as Aeron: readers caching ids see no reuse). */
     public static final long DEFAULT_FREE_TO_REUSE_TIMEOUT_MS = 1_000;
 

@@ -41,6 +41,11 @@ public final class MacAddress {
         return (mac & GROUP_BIT) != 0;
     }
 
+    /** The Ethernet multicast MAC of IPv4 group {@code group} (RFC 1112: 01:00:5e + the low 23 bits). */
+    public static long ipv4Multicast(int group) {
+        return 0x01_00_5E_00_00_00L | (group & 0x7F_FFFFL);
+    }
+
     /** True for ff:ff:ff:ff:ff:ff. */
     public static boolean isBroadcast(long mac) {
         return (mac & MASK) == BROADCAST;

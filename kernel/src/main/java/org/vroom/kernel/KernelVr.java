@@ -1,0 +1,177 @@
+package org.vroom.kernel;
+
+import org.agrona.DirectBuffer;
+import org.agrona.concurrent.NanoClock;
+import org.vroom.kernel.config.InterfaceConfig;
+import org.vroom.kernel.config.StaticRouteConfig;
+import org.vroom.kernel.config.VrConfig;
+import org.vroom.kernel.control.VrControlPlane;
+import org.vroom.kernel.dataplane.KernelHypervisor;
+import org.vroom.kernel.dataplane.Vif;
+import org.vroom.kernel.dataplane.VrDataPlane;
+import org.vroom.vr.VirtualRouter;
+import org.vroom.vr.VrHost;
+import org.vroom.vr.loop.LoopOptions;
+import org.vroom.vr.shadow.DataPlaneHypervisor;
+import org.vroom.vr.spi.SendStatus;
+import org.vroom.vr.spi.TcpStack;
+import org.vroom.vr.spi.VrInterface;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
+
+/**
+ * One virtual router as the node runs it: the vr-container {@link VirtualRouter} (its loop, RIB,
+ * shadowd, protocols and lifecycle), its substrate data plane ({@link VrDataPlane}: FIB, adjacencies,
+ * interfaces, punt ring, counters) and the link/ICMP layer of its host stack ({@link VrControlPlane}),
+ * joined by this class's {@link VrHost} implementation.
+ *
+ * <p>Threads: the VR's loop runs on the node's control thread; everything of the VR is touched there
+ * only. Other threads go through {@link #call}, which queues a control command on the loop (it runs
+ * while the VR is frozen too).
+ */
+public final class KernelVr implements VrHost {
+    private final VrDataPlane dataPlane;
+    private final VrControlPlane control;
+    private final KernelHypervisor hypervisor;
+    private final VirtualRouter router;
+    /** The node-level configuration now in effect (bindings included); replaced on reconfiguration. */
+    private volatile VrConfig config;
+    private TcpStack tcp;
+
+    KernelVr(VrConfig config, VrDataPlane dataPlane, VrControlPlane control, KernelHypervisor hypervisor,
+             NanoClock clock, LoopOptions loopOptions) {
+        this.config = config;
+        this.dataPlane = dataPlane;
+        this.control = control;
+        this.hypervisor = hypervisor;
+        // gateways share the adjacency the host stack resolves with ARP
+        hypervisor.register(dataPlane, (vifIndex, gateway) -> control.adjacencyFor(dataPlane.vif(vifIndex), gateway));
+        this.router = VirtualRouter.create(toVrConfig(config), this, clock, loopOptions);
+        control.attach(router);
+        router.loop().addPoller(control::poll);
+    }
+
+    /** The vr-container configuration of a node VR: interfaces without their bindings, static routes. */
+    static org.vroom.vr.VrConfig toVrConfig(VrConfig c) {
+        List<org.vroom.vr.InterfaceConfig> ifs = new ArrayList<>();
+        for (InterfaceConfig i : c.interfaces()) {
+            ifs.add(new org.vroom.vr.InterfaceConfig(i.name(), i.address(), i.prefixLength(), i.mtu(), true));
+        }
+        List<org.vroom.vr.StaticRouteConfig> routes = new ArrayList<>();
+        for (StaticRouteConfig r : c.staticRoutes()) {
+            routes.add(switch (r.action()) {
+                case FORWARD -> org.vroom.vr.StaticRouteConfig.forward(r.prefix(), r.length(), r.via(), r.interfaceName());
+                case DROP -> org.vroom.vr.StaticRouteConfig.drop(r.prefix(), r.length());
+                case REJECT -> org.vroom.vr.StaticRouteConfig.reject(r.prefix(), r.length());
+            });
+        }
+        return new org.vroom.vr.VrConfig(c.id(), c.name(), ifs, routes, List.of(), org.vroom.vr.VrConfig.DEFAULT_ECMP_WIDTH);
+    }
+
+    public String name() {
+        return router.name();
+    }
+
+    public VirtualRouter router() {
+        return router;
+    }
+
+    public VrDataPlane dataPlane() {
+        return dataPlane;
+    }
+
+    public VrControlPlane control() {
+        return control;
+    }
+
+    public VrConfig config() {
+        return config;
+    }
+
+    void config(VrConfig next) {
+        config = next;
+    }
+
+    /** Installs the VR's TCP stack (before it starts); {@link VirtualRouter} hands it to protocols. */
+    public void tcp(TcpStack stack) {
+        this.tcp = stack;
+    }
+
+    /**
+     * Runs {@code call} on this VR's loop (the only thread that may touch its tables) and returns its
+     * result, failing after {@code timeoutMillis}. Runs while the VR is frozen too. Never call it from the
+     * loop itself.
+     */
+    public <T> T call(Supplier<T> call, long timeoutMillis) {
+        CompletableFuture<T> f = new CompletableFuture<>();
+        if (!router.loop().offerControl(() -> {
+            try {
+                f.complete(call.get());
+            } catch (RuntimeException e) {
+                f.completeExceptionally(e);
+            }
+        })) {
+            throw new IllegalStateException("VR " + name() + " is busy or closed: its control queue refused the request");
+        }
+        try {
+            return f.get(timeoutMillis, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted waiting for VR " + name(), e);
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
+        } catch (TimeoutException e) {
+            throw new IllegalStateException("VR " + name() + " did not answer within " + timeoutMillis + " ms", e);
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------
+    // VrHost (on the VR loop)
+    // ------------------------------------------------------------------------------------------
+
+    @Override
+    public SendStatus sendIp(int ifIndex, int nextHop, DirectBuffer buffer, int offset, int length) {
+        return control.sendIp(ifIndex, nextHop, buffer, offset, length);
+    }
+
+    @Override
+    public DataPlaneHypervisor hypervisor() {
+        return hypervisor;
+    }
+
+    /**
+     * Reconfiguration changed an interface: the data plane gets the new MTU (addresses, additions and
+     * removals are refused before they reach the VR: they need the VR re-created, see
+     * {@link Node#reconfigureVr}).
+     */
+    @Override
+    public void interfaceChanged(VrInterface before, VrInterface after) {
+        if (before == null || after == null) {
+            throw new IllegalStateException("VR " + name() + ": interfaces are added or removed by re-creating the VR");
+        }
+        Vif old = dataPlane.vif(before.index());
+        if (old.address != after.address() || old.prefixLength != after.prefixLength()) {
+            throw new IllegalStateException("VR " + name() + ": an address changes by re-creating the VR");
+        }
+        if (old.mtu != after.mtu()) {
+            dataPlane.replaceVif(new Vif(old.index, old.name, old.portIndex, old.vlan, old.mac, old.address,
+                    old.prefixLength, after.mtu()));
+        }
+    }
+
+    @Override
+    public TcpStack tcp() {
+        return tcp;
+    }
+
+    @Override
+    public String toString() {
+        return "VR " + name() + " (id " + router.id() + ")";
+    }
+}
