@@ -19,11 +19,16 @@ public interface CheckpointWriter {
     /** {@link #putVarLong} of a non-negative int. */
     CheckpointWriter putVarInt(int value);
 
-    /** Length (var int) then UTF-8 bytes; null is written as length -1 encoded as a var int of 0 plus a flag. */
+    /**
+     * A string: var int of (UTF-8 length + 1) then the UTF-8 bytes; null is the single var int 0, the
+     * empty string the var int 1. Unpaired surrogates are written as {@code '?'}.
+     */
     CheckpointWriter putString(String value);
 
     /** Length (var int) then the bytes. */
     CheckpointWriter putBytes(byte[] src, int offset, int length);
+
+    /** As {@link #putBytes(byte[], int, int)}, from a buffer (no copy to the heap). */
 
     CheckpointWriter putBytes(org.agrona.DirectBuffer src, int offset, int length);
 
