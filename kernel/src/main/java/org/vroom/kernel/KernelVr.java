@@ -44,14 +44,26 @@ public final class KernelVr implements VrHost {
     private volatile VrConfig config;
     private TcpStack tcp;
 
+    /**
+     * @param restoring false for a new VR (its data plane registers with the hypervisor); true for a VR
+     *                  that replaces one restored from a checkpoint on the same data plane (the hypervisor
+     *                  keeps that data plane's routes and next hops, and takes its forward adjacencies
+     *                  from the new control plane)
+     */
     KernelVr(VrConfig config, VrDataPlane dataPlane, VrControlPlane control, KernelHypervisor hypervisor,
-             NanoClock clock, LoopOptions loopOptions) {
+             NanoClock clock, LoopOptions loopOptions, boolean restoring) {
         this.config = config;
         this.dataPlane = dataPlane;
         this.control = control;
         this.hypervisor = hypervisor;
         // gateways share the adjacency the host stack resolves with ARP
-        hypervisor.register(dataPlane, (vifIndex, gateway) -> control.adjacencyFor(dataPlane.vif(vifIndex), gateway));
+        KernelHypervisor.ForwardAdjacencies forward = (vifIndex, gateway) ->
+                control.adjacencyFor(dataPlane.vif(vifIndex), gateway);
+        if (restoring) {
+            hypervisor.replaceForward(dataPlane.id, forward);
+        } else {
+            hypervisor.register(dataPlane, forward);
+        }
         this.router = VirtualRouter.create(toVrConfig(config), this, clock, loopOptions);
         control.attach(router);
         router.loop().addPoller(control::poll);
@@ -129,6 +141,16 @@ public final class KernelVr implements VrHost {
         } catch (TimeoutException e) {
             throw new IllegalStateException("VR " + name() + " did not answer within " + timeoutMillis + " ms", e);
         }
+    }
+
+    /**
+     * Every checkpointed part of this VR, in restore order: the neighbour cache first (routes' gateways
+     * resolve to its adjacencies), then the RIB, then the host stack's TCP. VR loop only.
+     */
+    List<org.vroom.checkpoint.Checkpointable> checkpointParts() {
+        List<org.vroom.checkpoint.Checkpointable> parts = new ArrayList<>();
+        parts.add(control);
+        return parts;
     }
 
     // ------------------------------------------------------------------------------------------

@@ -165,7 +165,7 @@ public final class Node implements AutoCloseable {
         try {
             VrControlPlane control = new VrControlPlane(dp, worker.injectRing(), pollSet::wakeup, System::nanoTime);
             vr = new KernelVr(vc, dp, control, hypervisor, org.agrona.concurrent.SystemNanoClock.INSTANCE,
-                    LoopOptions.DEFAULT);
+                    LoopOptions.DEFAULT, false);
         } catch (RuntimeException e) {
             hypervisor.unregister(vc.id());
             dp.close();
@@ -541,6 +541,76 @@ public final class Node implements AutoCloseable {
             pollSet.wakeup();
         }
         return thawed;
+    }
+
+    /**
+     * A checkpoint image of frozen VR {@code name}: every part of its state (see
+     * {@link KernelVr#checkpointParts}) in the format of {@code checkpoint/FORMAT.md}. The VR stays frozen.
+     */
+    public byte[] snapshot(String name) {
+        KernelVr kvr = existing(name);
+        return kvr.call(() -> {
+            requireFrozen(kvr, "snapshot");
+            org.vroom.checkpoint.Checkpointer c = new org.vroom.checkpoint.Checkpointer(kvr.router().id(), name,
+                    kvr.checkpointParts());
+            org.agrona.DirectBuffer image = c.snapshot();
+            byte[] copy = new byte[c.imageLength()];
+            image.getBytes(0, copy);
+            return copy;
+        }, 30_000);
+    }
+
+    private static void requireFrozen(KernelVr kvr, String what) {
+        if (kvr.router().state() != org.vroom.vr.VrState.FROZEN) {
+            throw new IllegalStateException("VR " + kvr.name() + " is " + kvr.router().state() + ": freeze it before "
+                    + what);
+        }
+    }
+
+    /**
+     * Replaces frozen VR {@code name}'s control plane by one restored from {@code image} (taken by
+     * {@link #snapshot} of this VR): the old one is detached (its routes stay in the data plane) and
+     * destroyed, a new one is built on the same data plane, restored, started (shadowd's first batch is a
+     * make-before-break reset of identical routes) and left frozen; {@link #thaw} resumes it, and the punts
+     * that waited meanwhile in the VR's punt ring are handled then, in order. The data plane forwards
+     * throughout. If the image cannot be restored, the VR is left without a control plane and the error
+     * says so (its data plane still forwards); delete and create it to recover.
+     */
+    public synchronized void restore(String name, byte[] image) {
+        KernelVr old = existing(name);
+        VirtualRouter oldRouter = old.router();
+        old.call(() -> {
+            requireFrozen(old, "restoring it");
+            oldRouter.detach();  // stops without withdrawing: the data plane keeps its routes
+            oldRouter.destroy(); // closes the loop, its timers and queues
+            return null;
+        }, 10_000);
+        if (controlAgent != null) {
+            awaitAgentChange(() -> controlAgent.tryRemove(oldRouter.loop()), controlAgent::hasRemoveAgentCompleted,
+                    "remove", name);
+        }
+        VrDataPlane dp = old.dataPlane();
+        VrControlPlane control = new VrControlPlane(dp, worker.injectRing(), pollSet::wakeup, System::nanoTime);
+        KernelVr vr = new KernelVr(old.config(), dp, control, hypervisor, org.agrona.concurrent.SystemNanoClock.INSTANCE,
+                LoopOptions.DEFAULT, true);
+        VirtualRouter router = vr.router();
+        router.prepareRestore();
+        // its clock stands still from the freeze of the old VR's state to the thaw: timers keep their time
+        router.loop().freeze();
+        // the new loop has no thread yet: restoring here is restoring on it
+        new org.vroom.checkpoint.Restorer(vr.checkpointParts()).apply(new org.agrona.concurrent.UnsafeBuffer(image));
+        router.loop().offerControl(() -> {
+            router.startRestored();
+            router.freeze();
+        });
+        vrs.put(name, vr);
+        if (controlAgent != null) {
+            awaitAgentChange(() -> controlAgent.tryAdd(router.loop()), controlAgent::hasAddAgentCompleted, "add", name);
+            org.vroom.vr.VrState s = vr.call(router::state, 10_000);
+            if (s != org.vroom.vr.VrState.FROZEN) {
+                throw new IllegalStateException("VR " + name + " restored but did not start: it is " + s);
+            }
+        }
     }
 
     private KernelVr existing(String name) {

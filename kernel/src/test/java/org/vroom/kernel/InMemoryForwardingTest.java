@@ -248,6 +248,49 @@ class InMemoryForwardingTest {
     }
 
     @Test
+    void freezeSnapshotRestoreThawReplacesTheControlPlaneWhileTheDataPlaneForwards() {
+        h1.ping(ip("10.0.2.2"), 1, 64);
+        await("echo reply", () -> count(h1.icmpReceived(), IcmpFlyweight.TYPE_ECHO_REPLY) == 1);
+        KernelVr before = node.kernelVr("red");
+        String rib = before.call(() -> describeRib(before.router().rib()), 2000);
+        int fibSize = before.call(() -> before.dataPlane().fib.size(), 2000);
+        assertTrue(node.freeze("red"));
+        String neighbours = before.call(before.control()::describeState, 2000);
+        byte[] image = node.snapshot("red");
+        assertTrue(image.length > 0);
+        h1.ping(ip("10.0.1.1"), 2, 64); // for the VR: waits in the punt ring through the restore
+        h1.ping(ip("10.0.2.2"), 3, 64); // through the VR: forwarded by the data plane meanwhile
+        node.restore("red", image);
+        KernelVr after = node.kernelVr("red");
+        assertTrue(after != before, "a new control plane");
+        assertEquals(neighbours, after.call(after.control()::describeState, 2000), "the neighbour cache");
+        await("forwarded while frozen and restored", () -> h1.icmpReceived().stream().anyMatch(i -> i.sequence() == 3));
+        assertTrue(h1.icmpReceived().stream().noneMatch(i -> i.sequence() == 2), "the frozen VR answered");
+        assertTrue(node.thaw("red"));
+        await("the buffered ping answered after thaw", () -> h1.icmpReceived().stream().anyMatch(i -> i.sequence() == 2));
+        assertEquals(rib, after.call(() -> describeRib(after.router().rib()), 2000), "the RIB");
+        assertEquals(fibSize, after.call(() -> after.dataPlane().fib.size(), 2000), "the FIB");
+        // the restored VR works on: its routes change through its new shadowd, ARP and echo answer
+        h1.ping(ip("198.51.100.7"), 4, 64); // static route via 10.0.2.2, resolved before the snapshot
+        await("forwarded by the static route", () -> h2.icmpReceived().size() + h1.icmpReceived().size() > 0
+                && node.vr("red").stats.get(VrCounter.FORWARDED.ordinal()) >= 4);
+        assertTrue(after.call(() -> {
+            after.router().rib().add(org.vroom.vr.rib.RouteSource.STATIC, 9, ip("203.0.113.0"), 24, 0,
+                    org.vroom.vr.rib.NextHopSet.DROP);
+            after.router().shadowd().flush();
+            return after.dataPlane().fib.get(ip("203.0.113.0"), 24) != org.vroom.fib.Ipv4Fib.NO_ROUTE;
+        }, 2000), "a route added after the restore reaches the FIB");
+        assertThrows(IllegalStateException.class, () -> node.snapshot("red"), "only a frozen VR is checkpointed");
+    }
+
+    private static String describeRib(org.vroom.vr.rib.Rib rib) {
+        StringBuilder b = new StringBuilder();
+        rib.forEachBest((prefix, length, source, distance, metric, hops) -> b.append(Ipv4Addresses.format(prefix))
+                .append('/').append(length).append(' ').append(source).append(' ').append(hops).append('\n'));
+        return b.toString();
+    }
+
+    @Test
     void vrsAreDeletedAndCreatedWhileTheNodeRuns() throws Exception {
         h3.ping(ip("10.0.2.2"), 1, 64);
         await("blue echo reply", () -> count(h3.icmpReceived(), IcmpFlyweight.TYPE_ECHO_REPLY) == 1);

@@ -95,6 +95,7 @@ public final class VirtualRouter {
     private VrStateListener[] stateListeners = new VrStateListener[0];
     private ResourceScope runScope;
     private int runs;
+    private boolean restoring;
 
     private VirtualRouter(VrConfig config, VrHost host, NanoClock clock, LoopOptions loopOptions) {
         this.config = config;
@@ -397,6 +398,39 @@ public final class VirtualRouter {
         return to;
     }
 
+    /**
+     * Prepares a CREATED VR to receive a checkpoint: shadowd stops listening, so that restoring the RIB
+     * sends nothing to the data plane (which still holds the routes of the VR that was checkpointed).
+     * Restore the parts next, then {@link #startRestored}.
+     */
+    public void prepareRestore() {
+        if (state != VrState.CREATED) {
+            throw new IllegalVrTransitionException(name(), state, VrEvent.START, allowedEvents());
+        }
+        shadowd.detach();
+    }
+
+    /**
+     * Starts a VR restored from a checkpoint: its own routes are checked against the restored RIB, then
+     * shadowd sends the whole RIB as one reset batch, which the data plane applies make-before-break (the
+     * same routes to the same next hops overwrite themselves; nothing is withdrawn on the way), and
+     * continues incrementally from there. Protocols start as configured (their own restore comes with
+     * their checkpoint parts).
+     */
+    public VrState startRestored() {
+        if (state != VrState.CREATED) {
+            throw new IllegalVrTransitionException(name(), state, VrEvent.START, allowedEvents());
+        }
+        shadowd.forget();
+        shadowd.attach();
+        restoring = true;
+        try {
+            return transition(VrEvent.START);
+        } finally {
+            restoring = false;
+        }
+    }
+
     public VrState start() {
         return transition(VrEvent.START);
     }
@@ -434,7 +468,11 @@ public final class VirtualRouter {
             for (ProtocolConfig pc : config.protocols()) {
                 startProtocol(pc);
             }
-            shadowd.flush();
+            if (restoring) {
+                shadowd.resync();
+            } else {
+                shadowd.flush();
+            }
         } catch (RuntimeException e) {
             state = previous;
             try {

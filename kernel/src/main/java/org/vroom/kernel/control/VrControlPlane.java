@@ -43,7 +43,7 @@ import java.util.function.LongSupplier;
  * and it is, with the hypervisor applying shadowd's batches on the same loop, the single writer of the
  * VR's FIB and adjacency table.
  */
-public final class VrControlPlane {
+public final class VrControlPlane implements org.vroom.checkpoint.Checkpointable {
     /** How long a neighbour stays reachable after its last confirmation (Linux: 15..45 s). */
     static final long REACHABLE_NANOS = 30_000_000_000L;
     static final long RETRY_NANOS = 1_000_000_000L;
@@ -58,7 +58,9 @@ public final class VrControlPlane {
     private final VrDataPlane vr;
     private final RingBuffer tx;
     private final Runnable txWakeup;
-    private final LongSupplier clock;
+    private LongSupplier clock;
+    /** Neighbours changed since the last checkpoint round (by address); all of them when {@code allDirty}. */
+    private final org.agrona.collections.IntHashSet dirty = new org.agrona.collections.IntHashSet();
     private final Int2ObjectHashMap<Neighbour> neighbours = new Int2ObjectHashMap<>();
     private final TokenBucket icmpLimit = new TokenBucket(1000, 100);
     /** Frames are built in the first half (room for MTU 9000 + headers); the second half is scratch. */
@@ -99,6 +101,7 @@ public final class VrControlPlane {
     public void attach(VirtualRouter router) {
         this.router = router;
         this.loop = router.loop();
+        this.clock = loop::nanoTime; // stands still while the VR is frozen
         loop.schedule(this, TIMER_PERIOD_NANOS, this::tick);
     }
 
@@ -188,7 +191,143 @@ public final class VrControlPlane {
             n = new Neighbour(addr, vif.index);
             neighbours.put(addr, n);
         }
+        dirty.add(addr); // callers change it
         return n;
+    }
+
+    // ------------------------------------------------------------------------------------------
+    // checkpoint (part "arp"): the neighbour cache with its adjacencies, deadlines as remaining time,
+    // and the datagrams waiting for resolution
+    // ------------------------------------------------------------------------------------------
+
+    @Override
+    public String partName() {
+        return "arp";
+    }
+
+    @Override
+    public int partVersion() {
+        return 1;
+    }
+
+    @Override
+    public void writeSnapshot(org.vroom.checkpoint.CheckpointWriter out) {
+        out.putInt(identification);
+        out.putVarInt(neighbours.size());
+        for (Neighbour n : neighbours.values()) {
+            writeNeighbour(out, n);
+        }
+        dirty.clear();
+    }
+
+    @Override
+    public void writeDelta(org.vroom.checkpoint.CheckpointWriter out) {
+        out.putInt(identification);
+        out.putVarInt(dirty.size());
+        for (org.agrona.collections.IntHashSet.IntIterator it = dirty.iterator(); it.hasNext(); ) {
+            int ip = it.nextValue();
+            Neighbour n = neighbours.get(ip);
+            if (n == null) {
+                out.putBoolean(false).putInt(ip);
+            } else {
+                out.putBoolean(true);
+                writeNeighbour(out, n);
+            }
+        }
+        dirty.clear();
+    }
+
+    private void writeNeighbour(org.vroom.checkpoint.CheckpointWriter out, Neighbour n) {
+        long now = clock.getAsLong();
+        out.putInt(n.ip).putVarInt(n.vifIndex).putInt(n.adjacency).putBoolean(n.hostRoute).putLong(n.mac)
+                .putByte(n.state.ordinal()).putLong(n.deadline - now).putVarInt(n.tries).putVarInt(n.pending.size());
+        for (byte[] p : n.pending) {
+            out.putBytes(p, 0, p.length);
+        }
+    }
+
+    @Override
+    public void restoreSnapshot(org.vroom.checkpoint.CheckpointReader in, int version) {
+        checkVersion(version);
+        neighbours.clear();
+        pendingTotal = 0;
+        identification = in.getInt();
+        for (int i = in.getVarInt(); i > 0; i--) {
+            readNeighbour(in);
+        }
+    }
+
+    @Override
+    public void applyDelta(org.vroom.checkpoint.CheckpointReader in, int version) {
+        checkVersion(version);
+        identification = in.getInt();
+        for (int i = in.getVarInt(); i > 0; i--) {
+            if (in.getBoolean()) {
+                readNeighbour(in);
+            } else {
+                Neighbour gone = neighbours.remove(in.getInt());
+                if (gone != null) {
+                    pendingTotal -= gone.pending.size();
+                }
+            }
+        }
+    }
+
+    private static void checkVersion(int version) {
+        if (version != 1) {
+            throw new org.vroom.checkpoint.CheckpointFormatException("part arp: version " + version
+                    + " is not one this node reads (1)");
+        }
+    }
+
+    /**
+     * Reads one neighbour. The adjacency index is the data plane's: a restore on the same node keeps the
+     * VR's data plane (FIB and adjacencies), so it still holds this neighbour's MAC.
+     */
+    private void readNeighbour(org.vroom.checkpoint.CheckpointReader in) {
+        long now = clock.getAsLong();
+        int ip = in.getInt();
+        int vifIndex = in.getVarInt();
+        if (vifIndex >= vr.vifs().length) {
+            throw new org.vroom.checkpoint.CheckpointFormatException("part arp: neighbour on interface " + vifIndex
+                    + ", the VR has " + vr.vifs().length);
+        }
+        Neighbour n = new Neighbour(ip, vifIndex);
+        n.adjacency = in.getInt();
+        n.hostRoute = in.getBoolean();
+        n.mac = in.getLong();
+        int state = in.getByte();
+        if (state < 0 || state >= Neighbour.State.values().length) {
+            throw new org.vroom.checkpoint.CheckpointFormatException("part arp: neighbour state " + state);
+        }
+        n.state = Neighbour.State.values()[state];
+        n.deadline = now + in.getLong();
+        n.tries = in.getVarInt();
+        for (int p = in.getVarInt(); p > 0; p--) {
+            n.pending.add(in.getBytes());
+            pendingTotal++;
+        }
+        Neighbour old = neighbours.put(ip, n);
+        if (old != null) {
+            pendingTotal -= old.pending.size();
+        }
+    }
+
+    /** A description of the whole neighbour cache, for round-trip tests: equal caches give equal text. */
+    public String describeState() {
+        long now = clock.getAsLong();
+        java.util.TreeMap<Integer, String> sorted = new java.util.TreeMap<>(Integer::compareUnsigned);
+        for (Neighbour n : neighbours.values()) {
+            StringBuilder b = new StringBuilder().append(org.vroom.packetio.codec.Ipv4Addresses.format(n.ip))
+                    .append(" if").append(n.vifIndex).append(" adj").append(n.adjacency).append(n.hostRoute ? " host" : "")
+                    .append(' ').append(MacAddress.format(n.mac)).append(' ').append(n.state).append(" in ")
+                    .append(n.deadline - now).append(" tries ").append(n.tries).append(" pending");
+            for (byte[] p : n.pending) {
+                b.append(' ').append(java.util.HexFormat.of().formatHex(p));
+            }
+            sorted.put(n.ip, b.toString());
+        }
+        return "id " + identification + " " + sorted.values();
     }
 
     /** One neighbour as management shows it. */
@@ -496,6 +635,7 @@ public final class VrControlPlane {
 
     /** An ARP reply or a confirmation from {@code n}: resolve its adjacency and send what waited. */
     private void confirm(Neighbour n, long mac) {
+        dirty.add(n.ip);
         n.mac = mac;
         n.state = Neighbour.State.REACHABLE;
         n.deadline = clock.getAsLong() + REACHABLE_NANOS;
@@ -525,6 +665,7 @@ public final class VrControlPlane {
     }
 
     private void sendArpRequest(Neighbour n, long unicastMac) {
+        dirty.add(n.ip);
         n.tries++;
         n.deadline = clock.getAsLong() + RETRY_NANOS;
         Vif vif = vr.vif(n.vifIndex);
@@ -561,6 +702,7 @@ public final class VrControlPlane {
                     }
                 }
                 case REACHABLE -> {
+                    dirty.add(n.ip);
                     n.state = Neighbour.State.PROBE;
                     n.tries = 0;
                     sendArpRequest(n, n.mac);
@@ -589,6 +731,7 @@ public final class VrControlPlane {
 
     /** Resolution failed: answer what waited with host unreachable (RFC 1812 4.3.3.1), hold down. */
     private void fail(Neighbour n, long now) {
+        dirty.add(n.ip);
         n.state = Neighbour.State.FAILED;
         n.deadline = now + FAILED_HOLD_NANOS;
         n.tries = 0;
@@ -618,6 +761,7 @@ public final class VrControlPlane {
      * that the routes pointing at the adjacency get it resolved again by the next packet.
      */
     private boolean forget(Neighbour n) {
+        dirty.add(n.ip);
         if (n.adjacency >= 0) {
             vr.adjacencies.resolve(n.adjacency, 0);
         }

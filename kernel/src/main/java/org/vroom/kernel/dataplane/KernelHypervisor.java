@@ -109,7 +109,7 @@ public final class KernelHypervisor implements DataPlaneHypervisor {
     /** The hypervisor's state of one VR. */
     private static final class Vr {
         final VrDataPlane dp;
-        final ForwardAdjacencies forward;
+        volatile ForwardAdjacencies forward;
         volatile Thread writer;
         long lastSequence;
         boolean needsReset;
@@ -170,6 +170,19 @@ public final class KernelHypervisor implements DataPlaneHypervisor {
      */
     public void register(VrDataPlane vr, ForwardAdjacencies forward) {
         vrs.put(vr.id, new Vr(vr, forward));
+    }
+
+    /**
+     * Hands the FORWARD adjacencies of VR {@code vrId} to another source, keeping its routes and next
+     * hops: a control plane restored from a checkpoint takes over the neighbour cache (with the same
+     * adjacency indices) of the one it replaces, and its first batch is a reset batch.
+     */
+    public void replaceForward(int vrId, ForwardAdjacencies forward) {
+        Vr v = vrs.get(vrId);
+        if (v == null) {
+            throw new IllegalStateException("VR " + vrId + " is not registered with the hypervisor");
+        }
+        v.forward = forward;
     }
 
     /** Forgets VR {@code vrId} (its FIB is left as it is). Returns whether it was registered. */
