@@ -43,6 +43,7 @@ public final class KernelVr implements VrHost {
     /** The node-level configuration now in effect (bindings included); replaced on reconfiguration. */
     private volatile VrConfig config;
     private TcpStack tcp;
+    private final KernelHypervisor.ForwardAdjacencies forward;
 
     /**
      * @param restoring false for a new VR (its data plane registers with the hypervisor); true for a VR
@@ -57,8 +58,7 @@ public final class KernelVr implements VrHost {
         this.control = control;
         this.hypervisor = hypervisor;
         // gateways share the adjacency the host stack resolves with ARP
-        KernelHypervisor.ForwardAdjacencies forward = (vifIndex, gateway) ->
-                control.adjacencyFor(dataPlane.vif(vifIndex), gateway);
+        this.forward = (vifIndex, gateway) -> control.adjacencyFor(dataPlane.vif(vifIndex), gateway);
         if (restoring) {
             hypervisor.replaceForward(dataPlane.id, forward);
         } else {
@@ -67,6 +67,11 @@ public final class KernelVr implements VrHost {
         this.router = VirtualRouter.create(toVrConfig(config), this, clock, loopOptions);
         control.attach(router);
         router.loop().addPoller(control::poll);
+    }
+
+    /** Takes the data plane's forward adjacencies back (a restore that was to replace this VR failed). */
+    void reclaimForwardAdjacencies() {
+        hypervisor.replaceForward(dataPlane.id, forward);
     }
 
     /** The vr-container configuration of a node VR: interfaces without their bindings, static routes. */

@@ -573,14 +573,34 @@ public final class Node implements AutoCloseable {
      * destroyed, a new one is built on the same data plane, restored, started (shadowd's first batch is a
      * make-before-break reset of identical routes) and left frozen; {@link #thaw} resumes it, and the punts
      * that waited meanwhile in the VR's punt ring are handled then, in order. The data plane forwards
-     * throughout. If the image cannot be restored, the VR is left without a control plane and the error
-     * says so (its data plane still forwards); delete and create it to recover.
+     * throughout. An image that cannot be restored changes nothing (the old VR stays frozen).
      */
     public synchronized void restore(String name, byte[] image) {
         KernelVr old = existing(name);
         VirtualRouter oldRouter = old.router();
         old.call(() -> {
             requireFrozen(old, "restoring it");
+            return null;
+        }, 10_000);
+        // the new control plane is built and restored first, beside the frozen old one: a bad image
+        // leaves the old VR as it was
+        VrDataPlane dp = old.dataPlane();
+        VrControlPlane control = new VrControlPlane(dp, worker.injectRing(), pollSet::wakeup, System::nanoTime);
+        KernelVr vr = new KernelVr(old.config(), dp, control, hypervisor, org.agrona.concurrent.SystemNanoClock.INSTANCE,
+                LoopOptions.DEFAULT, true);
+        VirtualRouter router = vr.router();
+        try {
+            router.prepareRestore();
+            // its clock stands still from here to the thaw: timers keep the remaining time they were saved with
+            router.loop().freeze();
+            // the new loop has no thread yet: restoring here is restoring on it
+            new org.vroom.checkpoint.Restorer(vr.checkpointParts()).apply(new org.agrona.concurrent.UnsafeBuffer(image));
+        } catch (RuntimeException e) {
+            old.reclaimForwardAdjacencies();
+            router.destroy();
+            throw e;
+        }
+        old.call(() -> {
             oldRouter.detach();  // stops without withdrawing: the data plane keeps its routes
             oldRouter.destroy(); // closes the loop, its timers and queues
             return null;
@@ -589,16 +609,6 @@ public final class Node implements AutoCloseable {
             awaitAgentChange(() -> controlAgent.tryRemove(oldRouter.loop()), controlAgent::hasRemoveAgentCompleted,
                     "remove", name);
         }
-        VrDataPlane dp = old.dataPlane();
-        VrControlPlane control = new VrControlPlane(dp, worker.injectRing(), pollSet::wakeup, System::nanoTime);
-        KernelVr vr = new KernelVr(old.config(), dp, control, hypervisor, org.agrona.concurrent.SystemNanoClock.INSTANCE,
-                LoopOptions.DEFAULT, true);
-        VirtualRouter router = vr.router();
-        router.prepareRestore();
-        // its clock stands still from the freeze of the old VR's state to the thaw: timers keep their time
-        router.loop().freeze();
-        // the new loop has no thread yet: restoring here is restoring on it
-        new org.vroom.checkpoint.Restorer(vr.checkpointParts()).apply(new org.agrona.concurrent.UnsafeBuffer(image));
         router.loop().offerControl(() -> {
             router.startRestored();
             router.freeze();

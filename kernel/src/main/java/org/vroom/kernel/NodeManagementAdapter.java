@@ -247,6 +247,57 @@ final class NodeManagementAdapter implements NodeManagement {
         return node.thaw(name);
     }
 
+    @Override
+    public CheckpointInfo checkpoint(String name) throws ManagementException {
+        find(name);
+        long start = System.nanoTime();
+        byte[] image;
+        try {
+            image = node.snapshot(name);
+        } catch (IllegalStateException e) {
+            throw new ManagementException(ManagementException.Kind.CONFLICT, e.getMessage());
+        }
+        double millis = (System.nanoTime() - start) / 1e6;
+        java.nio.file.Path file = checkpointFile(name);
+        try {
+            java.nio.file.Files.createDirectories(file.getParent());
+            java.nio.file.Files.write(file, image);
+        } catch (java.io.IOException e) {
+            throw new ManagementException(ManagementException.Kind.UNAVAILABLE, "VR " + name
+                    + " checkpointed, but the image could not be written to " + file + ": " + e.getMessage());
+        }
+        return new CheckpointInfo(name, image.length, file.toString(), millis);
+    }
+
+    @Override
+    public CheckpointInfo restore(String name) throws ManagementException {
+        find(name);
+        java.nio.file.Path file = checkpointFile(name);
+        byte[] image;
+        try {
+            image = java.nio.file.Files.readAllBytes(file);
+        } catch (java.nio.file.NoSuchFileException e) {
+            throw new ManagementException(ManagementException.Kind.CONFLICT, "VR " + name + " has no checkpoint ("
+                    + file + "): checkpoint it first");
+        } catch (java.io.IOException e) {
+            throw new ManagementException(ManagementException.Kind.UNAVAILABLE, "cannot read " + file + ": "
+                    + e.getMessage());
+        }
+        long start = System.nanoTime();
+        try {
+            node.restore(name, image);
+        } catch (IllegalStateException | org.vroom.checkpoint.CheckpointFormatException e) {
+            throw new ManagementException(ManagementException.Kind.CONFLICT, "VR " + name + ": " + e.getMessage());
+        }
+        return new CheckpointInfo(name, image.length, file.toString(), (System.nanoTime() - start) / 1e6);
+    }
+
+    /** Where VR {@code name}'s checkpoint image is kept: the node's run directory. */
+    private java.nio.file.Path checkpointFile(String name) {
+        return org.vroom.kernel.mgmt.ApiToken.runBase().resolve(node.config().name()).resolve("checkpoints")
+                .resolve(name + ".vrck");
+    }
+
     private VrConfig find(String name) throws ManagementException {
         return node.config().findVr(name).orElseThrow(() ->
                 new ManagementException(ManagementException.Kind.NOT_FOUND, "no VR named " + name));

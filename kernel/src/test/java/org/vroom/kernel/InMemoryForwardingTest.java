@@ -260,6 +260,10 @@ class InMemoryForwardingTest {
         assertTrue(image.length > 0);
         h1.ping(ip("10.0.1.1"), 2, 64); // for the VR: waits in the punt ring through the restore
         h1.ping(ip("10.0.2.2"), 3, 64); // through the VR: forwarded by the data plane meanwhile
+        byte[] corrupt = image.clone();
+        corrupt[corrupt.length / 2] ^= 0x10;
+        assertThrows(org.vroom.checkpoint.CheckpointFormatException.class, () -> node.restore("red", corrupt));
+        assertTrue(node.kernelVr("red") == before, "a bad image changes nothing");
         node.restore("red", image);
         KernelVr after = node.kernelVr("red");
         assertTrue(after != before, "a new control plane");

@@ -73,6 +73,8 @@ final class ManagementApi {
         COUNTERS("/api/v1/vrs/{name}/counters", Set.of("GET")),
         FREEZE("/api/v1/vrs/{name}/freeze", Set.of("POST")),
         THAW("/api/v1/vrs/{name}/thaw", Set.of("POST")),
+        CHECKPOINT("/api/v1/vrs/{name}/checkpoint", Set.of("POST")),
+        RESTORE("/api/v1/vrs/{name}/restore", Set.of("POST")),
         METRICS("/metrics", Set.of("GET"));
 
         final String[] segments;
@@ -164,6 +166,8 @@ final class ManagementApi {
                 case COUNTERS -> ok(counters(match.name()));
                 case FREEZE -> ok(freezeOrThaw(match.name(), true));
                 case THAW -> ok(freezeOrThaw(match.name(), false));
+                case CHECKPOINT -> ok(checkpointInfo(node.checkpoint(match.name()), "checkpointed"));
+                case RESTORE -> ok(checkpointInfo(node.restore(match.name()), "restored"));
                 case METRICS -> ApiResponse.text(200, ApiResponse.PROMETHEUS, MetricsExporter.render(node, stats));
             };
         } catch (ManagementException e) {
@@ -515,6 +519,18 @@ final class ManagementApi {
         o.put("vr", name);
         o.put("state", node.vr(name).state().label());
         o.put("changed", changed);
+        return o;
+    }
+
+    private static ObjectNode checkpointInfo(NodeManagement.CheckpointInfo info, String verb) {
+        LOG.log(System.Logger.Level.INFO, "management API: {0} VR {1} ({2} bytes, {3} ms)", verb, info.vr(), info.bytes(),
+            String.format(java.util.Locale.ROOT, "%.1f", info.millis()));
+        final ObjectNode o = ApiJson.NODES.objectNode();
+        o.put("vr", info.vr());
+        o.put(verb, true);
+        o.put("bytes", info.bytes());
+        o.put("file", info.file());
+        o.put("millis", info.millis());
         return o;
     }
 }

@@ -144,4 +144,29 @@ public interface NodeManagement {
      * @throws ManagementException NOT_FOUND if there is no such VR, CONFLICT if it cannot be thawed now
      */
     boolean thaw(String name) throws ManagementException;
+
+    /** What a checkpoint or a restore did: the image's size, where it is kept, and how long it took. */
+    record CheckpointInfo(String vr, long bytes, String file, double millis) {
+    }
+
+    /**
+     * Checkpoints a frozen VR: every part of its state as one image, kept by the node for
+     * {@link #restore} and written to {@code file} (format: checkpoint/FORMAT.md). The VR stays frozen.
+     *
+     * @throws ManagementException NOT_FOUND if there is no such VR, CONFLICT if it is not frozen
+     */
+    default CheckpointInfo checkpoint(String name) throws ManagementException {
+        throw new ManagementException(ManagementException.Kind.UNSUPPORTED, "checkpoints are not supported here");
+    }
+
+    /**
+     * Destroys a frozen VR's control plane and restores it from its last {@link #checkpoint} on the same
+     * data plane (which forwards throughout); the VR stays frozen until {@link #thaw}.
+     *
+     * @throws ManagementException NOT_FOUND if there is no such VR, CONFLICT if it is not frozen or has no
+     *                             checkpoint
+     */
+    default CheckpointInfo restore(String name) throws ManagementException {
+        throw new ManagementException(ManagementException.Kind.UNSUPPORTED, "checkpoints are not supported here");
+    }
 }

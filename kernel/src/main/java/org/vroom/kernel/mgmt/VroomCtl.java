@@ -68,6 +68,9 @@ public final class VroomCtl {
           delete NAME               delete a VR
           freeze NAME               freeze a VR's control plane (its data plane keeps forwarding)
           thaw NAME                 thaw a frozen VR
+          checkpoint NAME           checkpoint a frozen VR (the node keeps the image and writes it to a file)
+          restore NAME              destroy a frozen VR's control plane and restore it from its checkpoint
+                                    (its data plane forwards throughout; thaw it next)
 
         options:
           --api URL                 the node's management API (default $VROOM_API, else http://127.0.0.1:7878)
@@ -203,6 +206,7 @@ public final class VroomCtl {
             case "delete" -> delete(single(command, rest));
             case "freeze" -> freezeOrThaw(single(command, rest), "freeze");
             case "thaw" -> freezeOrThaw(single(command, rest), "thaw");
+            case "checkpoint", "restore" -> checkpointOrRestore(single(command, rest), command);
             default -> throw usage("unknown command " + VrConfigJson.quote(command) + " (try vroomctl --help)");
         }
     }
@@ -624,5 +628,14 @@ public final class VroomCtl {
         }
         final boolean changed = n.path("changed").asBoolean();
         out.println("VR " + name + (changed ? " is now " : " was already ") + text(n, "state"));
+    }
+
+    private void checkpointOrRestore(String name, String verb) throws Exit {
+        final JsonNode n = call("POST", vrPath(name) + "/" + verb, null);
+        if (printedJson(n)) {
+            return;
+        }
+        out.println("VR " + name + (verb.equals("checkpoint") ? " checkpointed: " : " restored from ")
+            + text(n, "bytes") + " bytes in " + text(n, "file") + ", " + text(n, "millis") + " ms");
     }
 }
