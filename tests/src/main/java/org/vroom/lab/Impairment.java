@@ -83,6 +83,61 @@ public final class Impairment implements AutoCloseable {
         return imp;
     }
 
+    /**
+     * Drops exactly every {@code n}-th packet matching {@code match} that host {@code host} sends, and
+     * every {@code n}-th one it receives (two counters, summed by {@link #packets}): loss both ways for
+     * an end host's own traffic, such as a TCP connection. Needs {@code nft}.
+     */
+    public static Impairment hostDropEvery(Host host, int n, String match) {
+        if (n < 1) {
+            throw new IllegalArgumentException("n must be >= 1: " + n);
+        }
+        String table = "vlab_imp" + SEQ.incrementAndGet();
+        host.nft("table ip " + table + " {\n"
+                + "  chain out {\n"
+                + "    type filter hook output priority 0; policy accept;\n"
+                + "    " + match + " numgen inc mod " + n + " 0 counter drop\n"
+                + "  }\n"
+                + "  chain in {\n"
+                + "    type filter hook input priority 0; policy accept;\n"
+                + "    " + match + " numgen inc mod " + n + " 0 counter drop\n"
+                + "  }\n"
+                + "}\n");
+        return new Impairment(host, table, null);
+    }
+
+    /**
+     * Reorders IPv4 traffic leaving {@code dev}: packets whose IP identification is a multiple of
+     * {@code everyPowerOfTwo} overtake the rest, which is shaped to {@code bulkRate} (tc syntax; pick it
+     * below the offered load so a queue builds). Works for any protocol (TCP segments included).
+     * Replaces the root qdisc.
+     */
+    public static Impairment reorderByIpId(Host host, String dev, int everyPowerOfTwo, String bulkRate) {
+        if (everyPowerOfTwo < 2 || everyPowerOfTwo > 256 || Integer.bitCount(everyPowerOfTwo) != 1) {
+            throw new IllegalArgumentException("everyPowerOfTwo must be 2, 4, ... 256: " + everyPowerOfTwo);
+        }
+        host.tc("qdisc", "replace", "dev", dev, "root", "handle", "1:", "htb", "default", "10", "r2q", "1");
+        Impairment imp = new Impairment(host, null, dev);
+        try {
+            host.tc("class", "add", "dev", dev, "parent", "1:", "classid", "1:10", "htb", "rate", bulkRate,
+                    "ceil", bulkRate, "quantum", "1514", "prio", "1");
+            host.tc("class", "add", "dev", dev, "parent", "1:", "classid", "1:20", "htb", "rate", "10gbit",
+                    "ceil", "10gbit", "quantum", "1514", "prio", "0");
+            host.tc("qdisc", "add", "dev", dev, "parent", "1:10", "handle", "10:", "pfifo", "limit", "100000");
+            host.tc("filter", "add", "dev", dev, "parent", "1:", "protocol", "ip", "prio", "1", "u32",
+                    "match", "u16", "0x0000", "0x" + Integer.toHexString(everyPowerOfTwo - 1), "at", "4",
+                    "flowid", "1:20");
+        } catch (RuntimeException e) {
+            try {
+                imp.close();
+            } catch (RuntimeException suppressed) {
+                e.addSuppressed(suppressed);
+            }
+            throw e;
+        }
+        return imp;
+    }
+
     private static Impairment nftRule(Host router, int n, String match, String action) {
         if (n < 1) {
             throw new IllegalArgumentException("n must be >= 1: " + n);
@@ -104,10 +159,16 @@ public final class Impairment implements AutoCloseable {
         }
         String out = host.exec("nft", "list", "table", "ip", nftTable).stdout();
         Matcher m = COUNTER.matcher(out);
-        if (!m.find()) {
+        long sum = 0;
+        boolean found = false;
+        while (m.find()) {
+            sum += Long.parseLong(m.group(1));
+            found = true;
+        }
+        if (!found) {
             throw new LabException("no counter in: " + out);
         }
-        return Long.parseLong(m.group(1));
+        return sum;
     }
 
     @Override
