@@ -308,17 +308,18 @@ final class Tcb implements TcpConnection {
             return;
         }
         int n = receiveRing.readable();
-        if (n > 0 && receiveRing.wraps() && host.deliveryScratchBusy()) {
-            host.context().execute(this::deliverLater); // another connection's callback is using the scratch
-            return;
-        }
         delivering = true;
         try {
-            if (n > 0) {
+            // offer everything; again while the application consumes some but not all of it
+            while (n > 0 && !readPaused && handler != null) {
                 DirectBuffer view;
                 int offset;
                 boolean scratch = receiveRing.wraps();
                 if (scratch) {
+                    if (host.deliveryScratchBusy()) {
+                        host.context().execute(this::deliverLater);
+                        return;
+                    }
                     view = host.deliveryScratch(n, receiveRing);
                     offset = 0;
                 } else {
@@ -336,16 +337,18 @@ final class Tcb implements TcpConnection {
                         host.releaseDeliveryScratch();
                     }
                 }
-                if (released) {
+                if (released || appClosed) {
                     return;
                 }
                 consumed = Math.max(0, Math.min(consumed, n));
-                if (consumed > 0) {
-                    receiveRing.consume(consumed);
-                    markDirty();
+                if (consumed == 0) {
+                    break;
                 }
+                receiveRing.consume(consumed);
+                markDirty();
+                n = receiveRing.readable();
             }
-            if (finReceived && !peerClosedNotified && !appClosed && !readPaused && handler != null) {
+            if (finReceived && !peerClosedNotified && !readPaused && handler != null) {
                 peerClosedNotified = true;
                 markDirty();
                 try {

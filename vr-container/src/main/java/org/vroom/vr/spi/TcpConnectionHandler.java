@@ -12,10 +12,11 @@ public interface TcpConnectionHandler {
     /**
      * Received bytes, in order: {@code buffer[offset, offset + length)} holds every byte received and
      * not yet consumed, contiguously, and is valid only during the call. Return how many bytes you
-     * consumed from the front (0..length); the rest stays in the receive buffer (closing the window as it
-     * fills) and is offered again, with whatever arrives next, on the next arrival or on
-     * {@link TcpConnection#resumeReading()}. A framed protocol (BGP) consumes whole messages and leaves a
-     * partial one for the next call.
+     * consumed from the front (0..length). If that was some but not all, the call is repeated with the
+     * rest at once; once you return 0 (or consume everything), the rest stays in the receive buffer
+     * (closing the window as it fills) and is offered again, with whatever arrives next, on the next
+     * arrival or on {@link TcpConnection#resumeReading()}. A framed protocol (BGP) consumes whole
+     * messages and returns 0 for a partial one; the receive buffer must hold its largest message.
      */
     int onData(TcpConnection connection, DirectBuffer buffer, int offset, int length);
 
