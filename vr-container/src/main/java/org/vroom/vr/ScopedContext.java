@@ -83,8 +83,7 @@ final class ScopedContext implements VrContext {
     public TcpStack tcp() {
         TcpStack tcp = vr.host().tcp();
         if (tcp == null) {
-            throw new UnsupportedOperationException("VR " + vr.name()
-                    + ": no TCP stack yet (placeholder until the host-stack issue)");
+            throw new UnsupportedOperationException("VR " + vr.name() + ": its host provides no TCP stack");
         }
         return tcp;
     }

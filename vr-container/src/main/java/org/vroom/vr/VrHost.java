@@ -49,7 +49,7 @@ public interface VrHost {
         return new SplittableRandom();
     }
 
-    /** The VR's TCP stack. PLACEHOLDER: null until the host-stack issue. */
+    /** The VR's TCP stack (the kernel builds a {@code org.vroom.netstack.tcp.TcpHost} per VR), or null if it has none. */
     default TcpStack tcp() {
         return null;
     }

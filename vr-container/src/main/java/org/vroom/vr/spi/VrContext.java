@@ -60,7 +60,7 @@ public interface VrContext {
      */
     Registration registerProtocol(int ipProtocol, IpProtocolHandler handler);
 
-    /** The host TCP stack. PLACEHOLDER until the host-stack issue: throws UnsupportedOperationException. */
+    /** The VR's TCP stack (shared by its protocol instances). Throws UnsupportedOperationException if the host has none. */
     TcpStack tcp();
 
     // time and tasks ---------------------------------------------------------------------------

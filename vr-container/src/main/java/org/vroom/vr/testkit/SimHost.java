@@ -9,6 +9,7 @@ import org.vroom.vr.shadow.DataPlaneHypervisor;
 import org.vroom.vr.spi.Counter;
 import org.vroom.vr.spi.SendStatus;
 import org.vroom.vr.spi.SimpleCounter;
+import org.vroom.vr.spi.TcpStack;
 import org.vroom.vr.spi.VrInterface;
 
 import java.util.ArrayDeque;
@@ -24,7 +25,9 @@ import java.util.random.RandomGenerator;
  * The in-memory {@link VrHost} of one VR in a {@link SimNetwork}: records what the VR sends, delivers
  * it to the VRs on the same simulated segment, queues what they send to it and hands it to the VR loop
  * through an inbound poller (so a frozen VR buffers it like on a node). Counters are plain heap counters
- * you can read by name; randomness is seeded.
+ * you can read by name; randomness is seeded. A test that runs a host stack installs it with
+ * {@link #setTcp} so that {@code VrContext.tcp()} finds it; long transfers turn recording off with
+ * {@link #recordSent(boolean)}.
  */
 public final class SimHost implements VrHost {
     /** A datagram the VR sent. */
@@ -49,6 +52,8 @@ public final class SimHost implements VrHost {
     private final Map<Integer, SimNetwork.Segment> segments = new HashMap<>();
     private final UnsafeBuffer view = new UnsafeBuffer(new byte[0]);
     private SendStatus forcedStatus;
+    private TcpStack tcp;
+    private boolean recordSent = true;
 
     SimHost(SimNetwork network, int vrId, DataPlaneHypervisor hypervisor, long seed) {
         this.network = network;
@@ -64,7 +69,9 @@ public final class SimHost implements VrHost {
         }
         byte[] copy = new byte[length];
         buffer.getBytes(offset, copy);
-        sent.add(new Sent(ifIndex, nextHop, copy));
+        if (recordSent) {
+            sent.add(new Sent(ifIndex, nextHop, copy));
+        }
         SimNetwork.Segment segment = segments.get(ifIndex);
         if (segment != null) {
             segment.transmit(this, ifIndex, nextHop, copy);
@@ -92,6 +99,21 @@ public final class SimHost implements VrHost {
     @Override
     public RandomGenerator random() {
         return random;
+    }
+
+    @Override
+    public TcpStack tcp() {
+        return tcp;
+    }
+
+    /** The VR's TCP stack, as the kernel would provide it (null: none). */
+    public void setTcp(TcpStack stack) {
+        this.tcp = stack;
+    }
+
+    /** Whether sent datagrams are kept for {@link #sent()} (default true). Delivery is not affected. */
+    public void recordSent(boolean on) {
+        this.recordSent = on;
     }
 
     /** The loop's inbound poller: hands queued datagrams to the VR (delivered, or buffered if frozen). */

@@ -13,6 +13,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.function.Predicate;
 
 /**
  * Virtual routers wired together in memory, driven deterministically on the calling thread: the test
@@ -21,7 +23,11 @@ import java.util.Map;
  *
  * <p>A {@link Segment} is a broadcast link: a datagram sent to a unicast next hop reaches the attached
  * interface that owns that address; one sent to a multicast group or 255.255.255.255 reaches every
- * other attached interface. Delivery happens on the receiver's next loop turn.
+ * other attached interface. Delivery happens on the receiver's next loop turn, or later on a segment
+ * with a {@link LinkImpairment} (latency, deterministic loss, duplication and reordering).
+ *
+ * <p>A VR removed and added again under the same name (a restored or migrated VR) rejoins the segments
+ * its name was attached to.
  */
 public final class SimNetwork implements AutoCloseable {
     private final ManualClock clock = new ManualClock();
@@ -29,6 +35,7 @@ public final class SimNetwork implements AutoCloseable {
     private final RecordingHypervisor hypervisor = new RecordingHypervisor();
     private final Map<String, VirtualRouter> routers = new LinkedHashMap<>();
     private final Map<String, SimHost> hosts = new LinkedHashMap<>();
+    private final List<Segment> segments = new ArrayList<>();
     private final long seed;
 
     public SimNetwork(long seed) {
@@ -50,6 +57,9 @@ public final class SimNetwork implements AutoCloseable {
         scheduler.add(vr.loop());
         routers.put(config.name(), vr);
         hosts.put(config.name(), host);
+        for (Segment s : segments) {
+            s.rejoin(config.name());
+        }
         return vr;
     }
 
@@ -92,12 +102,14 @@ public final class SimNetwork implements AutoCloseable {
 
     /** A new broadcast segment. */
     public Segment segment(String name) {
-        return new Segment(name);
+        Segment s = new Segment(name);
+        segments.add(s);
+        return s;
     }
 
     /** A point-to-point link: a segment with two interfaces. */
     public Segment link(String vrA, String ifA, String vrB, String ifB) {
-        Segment s = new Segment(vrA + "." + ifA + "--" + vrB + "." + ifB);
+        Segment s = segment(vrA + "." + ifA + "--" + vrB + "." + ifB);
         s.attach(vrA, ifA);
         s.attach(vrB, ifB);
         return s;
@@ -126,6 +138,12 @@ public final class SimNetwork implements AutoCloseable {
         private final String name;
         private final List<Port> ports = new ArrayList<>();
         private boolean up = true;
+        private LinkImpairment impairment = LinkImpairment.NONE;
+        private SplittableRandom faults = new SplittableRandom(0);
+        private Predicate<byte[]> dropFilter;
+        private long lost;
+        private long duplicated;
+        private long reordered;
 
         private Segment(String name) {
             this.name = name;
@@ -136,9 +154,21 @@ public final class SimNetwork implements AutoCloseable {
             if (vr == null || vr.interfaceByName(ifName) == null) {
                 throw new IllegalArgumentException("no interface " + vrName + "." + ifName);
             }
-            ports.add(new Port(vrName, ifName));
+            Port port = new Port(vrName, ifName);
+            if (!ports.contains(port)) {
+                ports.add(port);
+            }
             hosts.get(vrName).attach(vr.interfaceByName(ifName).index(), this);
             return this;
+        }
+
+        private void rejoin(String vrName) {
+            VirtualRouter vr = routers.get(vrName);
+            for (Port p : ports) {
+                if (p.vr().equals(vrName) && vr.interfaceByName(p.ifName()) != null) {
+                    hosts.get(vrName).attach(vr.interfaceByName(p.ifName()).index(), this);
+                }
+            }
         }
 
         /** Cuts (or restores) the segment: nothing is delivered while it is down. */
@@ -146,8 +176,42 @@ public final class SimNetwork implements AutoCloseable {
             this.up = on;
         }
 
+        /** Applies {@code value} to every delivery from now on; its seed restarts the fault generator. */
+        public Segment impair(LinkImpairment value) {
+            this.impairment = value;
+            this.faults = new SplittableRandom(value.seed());
+            return this;
+        }
+
+        public LinkImpairment impairment() {
+            return impairment;
+        }
+
+        /** Drops every datagram for which {@code filter} returns true (null: none); for targeted loss in tests. */
+        public Segment dropIf(Predicate<byte[]> filter) {
+            this.dropFilter = filter;
+            return this;
+        }
+
+        /** Deliveries lost by the impairment or the drop filter so far. */
+        public long lost() {
+            return lost;
+        }
+
+        public long duplicated() {
+            return duplicated;
+        }
+
+        public long reordered() {
+            return reordered;
+        }
+
         void transmit(SimHost from, int ifIndex, int nextHop, byte[] datagram) {
             if (!up) {
+                return;
+            }
+            if (dropFilter != null && dropFilter.test(datagram)) {
+                lost++;
                 return;
             }
             boolean flood = Ipv4Addresses.isMulticast(nextHop) || nextHop == Ipv4Addresses.LIMITED_BROADCAST;
@@ -162,7 +226,33 @@ public final class SimNetwork implements AutoCloseable {
                     continue;
                 }
                 if (flood || iface.address() == nextHop || (iface.broadcast() != 0 && iface.broadcast() == nextHop)) {
-                    to.inject(iface.index(), datagram);
+                    deliver(vr, to, iface.index(), datagram);
+                }
+            }
+        }
+
+        private void deliver(VirtualRouter vr, SimHost to, int ifIndex, byte[] datagram) {
+            int copies = 1;
+            long delay = impairment.latencyNanos();
+            if (impairment.faulty()) {
+                if (faults.nextDouble() < impairment.loss()) {
+                    lost++;
+                    return;
+                }
+                if (faults.nextDouble() < impairment.duplicate()) {
+                    duplicated++;
+                    copies = 2;
+                }
+                if (faults.nextDouble() < impairment.reorder()) {
+                    reordered++;
+                    delay += impairment.reorderDelayNanos();
+                }
+            }
+            for (int i = 0; i < copies; i++) {
+                if (delay == 0) {
+                    to.inject(ifIndex, datagram);
+                } else if (!vr.loop().isClosed()) {
+                    vr.loop().schedule(delay, () -> to.inject(ifIndex, datagram));
                 }
             }
         }
