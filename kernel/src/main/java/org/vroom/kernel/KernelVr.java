@@ -42,7 +42,7 @@ public final class KernelVr implements VrHost {
     private final VirtualRouter router;
     /** The node-level configuration now in effect (bindings included); replaced on reconfiguration. */
     private volatile VrConfig config;
-    private TcpStack tcp;
+    private final org.vroom.netstack.tcp.TcpHost tcp;
     private final KernelHypervisor.ForwardAdjacencies forward;
 
     /**
@@ -67,6 +67,8 @@ public final class KernelVr implements VrHost {
         this.router = VirtualRouter.create(toVrConfig(config), this, clock, loopOptions);
         control.attach(router);
         router.loop().addPoller(control::poll);
+        // the VR's TCP lives as long as the VR (not only while it runs): it is part of its host stack
+        this.tcp = new org.vroom.netstack.tcp.TcpHost(router.context());
     }
 
     /** Takes the data plane's forward adjacencies back (a restore that was to replace this VR failed). */
@@ -115,11 +117,6 @@ public final class KernelVr implements VrHost {
         config = next;
     }
 
-    /** Installs the VR's TCP stack (before it starts); {@link VirtualRouter} hands it to protocols. */
-    public void tcp(TcpStack stack) {
-        this.tcp = stack;
-    }
-
     /**
      * Runs {@code call} on this VR's loop (the only thread that may touch its tables) and returns its
      * result, failing after {@code timeoutMillis}. Runs while the VR is frozen too. Never call it from the
@@ -155,6 +152,7 @@ public final class KernelVr implements VrHost {
     List<org.vroom.checkpoint.Checkpointable> checkpointParts() {
         List<org.vroom.checkpoint.Checkpointable> parts = new ArrayList<>();
         parts.add(control);
+        parts.add(tcp);
         return parts;
     }
 
@@ -192,8 +190,9 @@ public final class KernelVr implements VrHost {
         }
     }
 
+    /** The VR's TCP (on its loop only). */
     @Override
-    public TcpStack tcp() {
+    public org.vroom.netstack.tcp.TcpHost tcp() {
         return tcp;
     }
 

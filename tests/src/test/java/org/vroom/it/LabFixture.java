@@ -55,6 +55,9 @@ final class LabFixture {
         Host h = lab.host(name).disableIpv6();
         lab.link(h, "eth0", router, routerIf);
         h.addr("eth0", cidr).route("default", gateway);
+        // a veth hands TCP super-segments (TSO/GSO, up to 64 KiB) to the router's packet socket as they
+        // are; a NIC would have cut them to the MTU on the wire, so the lab host does that itself
+        h.exec("ethtool", "-K", "eth0", "tso", "off", "gso", "off");
         return h;
     }
 
