@@ -105,6 +105,16 @@ public final class VrControlPlane implements org.vroom.checkpoint.Checkpointable
         loop.schedule(this, TIMER_PERIOD_NANOS, this::tick);
     }
 
+    /** Uses {@code clock} instead of the loop's (tests that drive this class without a VR). */
+    void useClock(LongSupplier testClock) {
+        this.clock = testClock;
+    }
+
+    /** Runs the neighbour timers now (tests). */
+    void runTimers() {
+        timers(clock.getAsLong());
+    }
+
     private void tick() {
         timers(clock.getAsLong());
         loop.schedule(this, TIMER_PERIOD_NANOS, this::tick);
@@ -210,8 +220,14 @@ public final class VrControlPlane implements org.vroom.checkpoint.Checkpointable
         return 1;
     }
 
+    /**
+     * Deadlines travel as absolute times of the writing VR's clock, with that clock's reading in every
+     * section: a neighbour written in an early round and unchanged since keeps its true deadline, which
+     * the restoring side converts to its own clock with the time of the latest section it applied.
+     */
     @Override
     public void writeSnapshot(org.vroom.checkpoint.CheckpointWriter out) {
+        out.putLong(clock.getAsLong());
         out.putInt(identification);
         out.putVarInt(neighbours.size());
         for (Neighbour n : neighbours.values()) {
@@ -222,6 +238,7 @@ public final class VrControlPlane implements org.vroom.checkpoint.Checkpointable
 
     @Override
     public void writeDelta(org.vroom.checkpoint.CheckpointWriter out) {
+        out.putLong(clock.getAsLong());
         out.putInt(identification);
         out.putVarInt(dirty.size());
         for (org.agrona.collections.IntHashSet.IntIterator it = dirty.iterator(); it.hasNext(); ) {
@@ -238,9 +255,8 @@ public final class VrControlPlane implements org.vroom.checkpoint.Checkpointable
     }
 
     private void writeNeighbour(org.vroom.checkpoint.CheckpointWriter out, Neighbour n) {
-        long now = clock.getAsLong();
         out.putInt(n.ip).putVarInt(n.vifIndex).putInt(n.adjacency).putBoolean(n.hostRoute).putLong(n.mac)
-                .putByte(n.state.ordinal()).putLong(n.deadline - now).putVarInt(n.tries).putVarInt(n.pending.size());
+                .putByte(n.state.ordinal()).putLong(n.deadline).putVarInt(n.tries).putVarInt(n.pending.size());
         for (byte[] p : n.pending) {
             out.putBytes(p, 0, p.length);
         }
@@ -251,6 +267,8 @@ public final class VrControlPlane implements org.vroom.checkpoint.Checkpointable
         checkVersion(version);
         neighbours.clear();
         pendingTotal = 0;
+        restoreOffset = 0;
+        rebase(in.getLong());
         identification = in.getInt();
         for (int i = in.getVarInt(); i > 0; i--) {
             readNeighbour(in);
@@ -260,6 +278,7 @@ public final class VrControlPlane implements org.vroom.checkpoint.Checkpointable
     @Override
     public void applyDelta(org.vroom.checkpoint.CheckpointReader in, int version) {
         checkVersion(version);
+        rebase(in.getLong());
         identification = in.getInt();
         for (int i = in.getVarInt(); i > 0; i--) {
             if (in.getBoolean()) {
@@ -271,6 +290,21 @@ public final class VrControlPlane implements org.vroom.checkpoint.Checkpointable
                 }
             }
         }
+    }
+
+    /** This clock minus the writing clock, as of the latest section applied. */
+    private long restoreOffset;
+
+    /** A section written at {@code writerNow}: deadlines restored so far move to the new offset. */
+    private void rebase(long writerNow) {
+        long offset = clock.getAsLong() - writerNow;
+        long shift = offset - restoreOffset;
+        if (shift != 0) {
+            for (Neighbour n : neighbours.values()) {
+                n.deadline += shift;
+            }
+        }
+        restoreOffset = offset;
     }
 
     private static void checkVersion(int version) {
@@ -285,7 +319,6 @@ public final class VrControlPlane implements org.vroom.checkpoint.Checkpointable
      * VR's data plane (FIB and adjacencies), so it still holds this neighbour's MAC.
      */
     private void readNeighbour(org.vroom.checkpoint.CheckpointReader in) {
-        long now = clock.getAsLong();
         int ip = in.getInt();
         int vifIndex = in.getVarInt();
         if (vifIndex >= vr.vifs().length) {
@@ -301,7 +334,7 @@ public final class VrControlPlane implements org.vroom.checkpoint.Checkpointable
             throw new org.vroom.checkpoint.CheckpointFormatException("part arp: neighbour state " + state);
         }
         n.state = Neighbour.State.values()[state];
-        n.deadline = now + in.getLong();
+        n.deadline = in.getLong() + restoreOffset;
         n.tries = in.getVarInt();
         for (int p = in.getVarInt(); p > 0; p--) {
             n.pending.add(in.getBytes());
