@@ -43,9 +43,10 @@ public final class RibCheckpoint implements Checkpointable {
 
     // writing
     private final IntHashSet deltaSets = new IntHashSet();
-    private CheckpointWriter out;
-    private final java.util.function.LongConsumer collectSets = this::collectSets;
-    private final java.util.function.LongConsumer writeChanged = this::writeChanged;
+    private final java.util.function.LongConsumer collect = this::collect;
+    private long[] deltaKeys = new long[64];
+    private int[] deltaEntries = new int[64];
+    private int deltaCount;
 
     // reading
     private final Int2ObjectHashMap<NextHopSet> dictionary = new Int2ObjectHashMap<>();
@@ -103,8 +104,15 @@ public final class RibCheckpoint implements Checkpointable {
             throw new IllegalStateException("RIB delta without change tracking: write a snapshot first");
         }
         w.putVarInt(rib.ecmpWidth());
+        // one pass over the changed prefixes finds each entry once and gathers the next-hop sets they use
         deltaSets.clear();
-        changes.forEachLong(collectSets);
+        if (deltaKeys.length < changes.size()) {
+            int n = Math.max(changes.size(), deltaKeys.length * 2);
+            deltaKeys = new long[n];
+            deltaEntries = new int[n];
+        }
+        deltaCount = 0;
+        changes.forEachLong(collect);
         NextHopTable table = rib.nextHopTable();
         w.putVarInt(deltaSets.size());
         IntHashSet.IntIterator it = deltaSets.iterator();
@@ -112,30 +120,26 @@ public final class RibCheckpoint implements Checkpointable {
             int id = it.nextValue();
             writeSet(w, id, table.get(id));
         }
-        w.putVarInt(changes.size());
-        out = w;
-        changes.forEachLong(writeChanged);
-        out = null;
+        w.putVarInt(deltaCount);
+        for (int i = 0; i < deltaCount; i++) {
+            int e = deltaEntries[i];
+            if (e == Rib.NONE) {
+                w.putInt(Rib.keyPrefix(deltaKeys[i])).putByte(Rib.keyLength(deltaKeys[i])).putVarInt(0);
+            } else {
+                writeEntry(w, e);
+            }
+        }
         rib.clearChanges();
     }
 
-    private void collectSets(long key) {
+    private void collect(long key) {
         int e = rib.find(Rib.keyPrefix(key), Rib.keyLength(key));
+        deltaKeys[deltaCount] = key;
+        deltaEntries[deltaCount++] = e;
         if (e != Rib.NONE) {
             for (int c = rib.firstCandidate(e); c != Rib.NONE; c = rib.nextCandidate(c)) {
                 deltaSets.add(rib.candidateNextHopId(c));
             }
-        }
-    }
-
-    private void writeChanged(long key) {
-        int prefix = Rib.keyPrefix(key);
-        int length = Rib.keyLength(key);
-        int e = rib.find(prefix, length);
-        if (e == Rib.NONE) {
-            out.putInt(prefix).putByte(length).putVarInt(0);
-        } else {
-            writeEntry(out, e);
         }
     }
 
