@@ -68,7 +68,13 @@ public final class StoreFigures {
                     "vroom-store-figures");
         }
         FullTable table = FullTable.load(FullTable.GLOBAL_TABLE_SIZE, 1);
-        new StoreFigures(table).run(dir);
+        try {
+            new StoreFigures(table).run(dir);
+        } finally {
+            if (args.length == 0) {
+                Files.deleteIfExists(dir);
+            }
+        }
     }
 
     /** The value of entry {@code i}: candidate count, then 12 bytes per candidate. Returns its length. */
@@ -104,34 +110,33 @@ public final class StoreFigures {
         out.println("| store | insert | get (random) | iterate | update (new length) | remove | memory | bytes/entry |");
         out.println("|---|---|---|---|---|---|---|---|");
         StoreConfig config = StoreConfig.inMemory("rib", n, 29, 64);
-        try (StateStore s = StateStores.offHeap(config)) {
-            measure("off-heap (purpose-built)", s, s::offHeapBytes);
+        // each implementation runs the whole sequence once untimed first, so the figures are of compiled code
+        for (boolean timed : new boolean[] {false, true}) {
+            try (StateStore s = StateStores.offHeap(config)) {
+                measure("off-heap (purpose-built)", s, timed);
+            }
         }
-        try (StateStore s = StateStores.chronicle(config)) {
-            measure("Chronicle Map, in memory", s, s::offHeapBytes);
+        for (boolean timed : new boolean[] {false, true}) {
+            try (StateStore s = StateStores.chronicle(config)) {
+                measure("Chronicle Map, in memory", s, timed);
+            }
         }
         Path file = dir.resolve("rib.cm3");
-        try (StateStore s = StateStores.chronicle(config.persistedTo(file))) {
-            measure("Chronicle Map, persisted (" + dir + ")", s, () -> fileBlocks(file));
-        } finally {
-            Files.deleteIfExists(file);
+        for (boolean timed : new boolean[] {false, true}) {
+            try (StateStore s = StateStores.chronicle(config.persistedTo(file))) {
+                measure("Chronicle Map, persisted to " + dir, s, timed);
+            } finally {
+                Files.deleteIfExists(file);
+            }
         }
-        measureRib();
+        measureRib(false);
+        measureRib(true);
     }
 
-    private static long fileBlocks(Path file) {
-        try {
-            Object blocks = Files.getAttribute(file, "unix:blocks");
-            return blocks instanceof Long l ? l * 512 : Files.size(file);
-        } catch (IOException | UnsupportedOperationException | IllegalArgumentException e) {
-            return -1;
-        }
-    }
-
-    private void measure(String name, StateStore s, java.util.function.LongSupplier memory) {
+    private void measure(String name, StateStore s, boolean timed) {
         int n = table.size;
         MemoryMXBean mx = ManagementFactory.getMemoryMXBean();
-        long heap0 = usedHeap(mx);
+        long heap0 = timed ? usedHeap(mx) : 0;
         long t0 = System.nanoTime();
         for (int i = 0; i < n; i++) {
             s.put(keys[i], value, 0, encode(i, 0));
@@ -150,8 +155,8 @@ public final class StoreFigures {
             s.put(keys[i], value, 0, encode(i, 1));
         }
         long t4 = System.nanoTime();
-        long used = memory.getAsLong();
-        long heap = usedHeap(mx) - heap0;
+        long used = s.offHeapBytes();
+        long heap = timed ? usedHeap(mx) - heap0 : 0;
         long t5 = System.nanoTime();
         for (int k = 1; k < n; k += 2) {
             s.remove(keys[shuffled[k]]);
@@ -160,20 +165,23 @@ public final class StoreFigures {
         if (s.size() != n - n / 2) {
             throw new IllegalStateException(name + ": " + s.size() + " keys left");
         }
+        if (!timed) {
+            return;
+        }
         out.printf(Locale.ROOT, "| %s | %.2f | %.2f | %.2f | %.2f | %.2f | %.1f MB off-heap, %.1f MB heap | %.0f |%n", name,
                 mops(n, t1 - t0), mops(n, t2 - t1), mops(n, t3 - t2), mops(n / 2, t4 - t3), mops(n / 2, t6 - t5),
                 used / 1e6, heap / 1e6, (double) (used + heap) / n);
     }
 
     /** The same candidates in the RIB's own arrays, on the heap (insert includes best-route selection). */
-    private void measureRib() {
+    private void measureRib(boolean timed) {
         int n = table.size;
         NextHopSet[] sets = new NextHopSet[16];
         for (int i = 0; i < sets.length; i++) {
             sets[i] = NextHopSet.via(0xC633_6400 + i + 1, i % 4);
         }
         MemoryMXBean mx = ManagementFactory.getMemoryMXBean();
-        long heap0 = usedHeap(mx);
+        long heap0 = timed ? usedHeap(mx) : 0;
         long t0 = System.nanoTime();
         Rib rib = new Rib(8, n);
         for (int i = 0; i < n; i++) {
@@ -204,7 +212,7 @@ public final class StoreFigures {
             rib.add(RouteSource.EBGP, 0, table.prefixes[i], table.lengths[i], 5, sets[(i + 3) & 15]);
         }
         long t4 = System.nanoTime();
-        long heap = usedHeap(mx) - heap0;
+        long heap = timed ? usedHeap(mx) - heap0 : 0;
         long t5 = System.nanoTime();
         for (int k = 1; k < n; k += 2) {
             int i = shuffled[k];
@@ -213,6 +221,9 @@ public final class StoreFigures {
             rib.remove(RouteSource.IBGP, 0, table.prefixes[i], table.lengths[i]);
         }
         long t6 = System.nanoTime();
+        if (!timed) {
+            return;
+        }
         out.printf(Locale.ROOT, "| RIB arrays (reference: insert = 2.3 candidate adds with selection) | %.2f | %.2f | %.2f"
                         + " | %.2f | %.2f | %.1f MB heap (RIB's own count %.1f MB) | %.0f |%n",
                 mops(n, t1 - t0), mops(n, t2 - t1), mops(n, t3 - t2), mops(n / 2, t4 - t3), mops(n / 2, t6 - t5),
