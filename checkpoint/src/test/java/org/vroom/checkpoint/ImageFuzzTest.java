@@ -136,6 +136,9 @@ class ImageFuzzTest {
             } catch (CheckpointFormatException expected) {
                 refused++;
                 assertTrue(expected.getMessage() != null && !expected.getMessage().isEmpty());
+                if (expected.getCause() != null && !(expected.getCause() instanceof CheckpointFormatException)) {
+                    fail("mutation " + i + ": failed with " + expected.getCause() + " instead of refusing", expected);
+                }
             } catch (Throwable t) {
                 fail("mutation " + i + " threw " + t, t);
             }

@@ -72,6 +72,11 @@ final class NextHopTable {
         return refs[id];
     }
 
+    /** One past the highest id ever used: live ids lie in {@code [0, highWater())} ({@link #get} is null for free ones). */
+    int highWater() {
+        return highWater;
+    }
+
     /** Number of distinct sets alive. */
     int size() {
         return live;

@@ -1,6 +1,7 @@
 package org.vroom.vr.rib;
 
 import org.agrona.collections.Int2IntHashMap;
+import org.agrona.collections.LongHashSet;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -33,6 +34,12 @@ import java.util.List;
  * interned and reference-counted: 21 bytes per prefix, 20 per candidate, about 16 per prefix in the
  * maps, plus array growth slack. See {@link #footprintBytes()}; {@code RibFullTableTest} measures about
  * 105 bytes per prefix for a million prefixes with 2.3 candidates each (about 130 on the heap).
+ *
+ * <h2>Change tracking</h2>
+ * For checkpoint deltas ({@link RibCheckpoint}) the RIB can record which prefixes had their candidates
+ * changed (added, replaced, removed) since the last round: {@link #startChangeTracking()}. The record
+ * is a set of prefixes (an Agrona {@link LongHashSet}, no boxing), so a prefix changed many times in a
+ * round is written once. Off by default: a RIB that is never checkpointed pays nothing.
  *
  * <h2>Handles</h2>
  * Queries return int handles to entries and candidates ({@link #NONE} when absent) that stay valid
@@ -81,6 +88,8 @@ public final class Rib {
     private final RibChange change = new RibChange();
     private boolean notifying;
     private long[] scratch = new long[16];
+    private LongHashSet changed;
+    private static final int SMALL_CHANGE_SET = 1024;
 
     /** A RIB with the given ECMP width (1 disables multipath) and room for a small table. */
     public Rib(int ecmpWidth) {
@@ -202,6 +211,7 @@ public final class Rib {
         }
         cAttr[c] = attr;
         cMetric[c] = metric;
+        markChanged(prefix, length);
         select(e);
         return true;
     }
@@ -224,6 +234,7 @@ public final class Rib {
         if (c == NONE) {
             return false;
         }
+        markChanged(prefix, length);
         unlinkCandidate(e, prev, c);
         afterCandidateRemoval(e);
         return true;
@@ -261,6 +272,7 @@ public final class Rib {
                 c = next;
             }
             if (any) {
+                markChanged(ePrefix[e], eLength[e]);
                 afterCandidateRemoval(e);
             }
         }
@@ -273,6 +285,13 @@ public final class Rib {
      */
     public void clear() {
         checkNotNotifying();
+        if (changed != null) {
+            for (int e = 0; e < entryHigh; e++) {
+                if (eLength[e] != FREE) {
+                    markChanged(ePrefix[e], eLength[e]);
+                }
+            }
+        }
         Arrays.fill(byLength, null);
         lengthMask = 0;
         allocate(initialCapacity);
@@ -283,6 +302,123 @@ public final class Rib {
         candFree = NONE;
         candCount = 0;
         nextHops.clear();
+    }
+
+    /**
+     * Replaces all candidates of {@code prefix/length} (host bits clear) by the {@code n} given ones, then
+     * selects once: listeners hear one change at most. {@code n == 0} removes the prefix. The arrays are
+     * the caller's scratch, read at {@code [0, n)}; values are trusted to be valid (the checkpoint reader
+     * checks them). The chain keeps the given order. Returns whether the prefix existed or was created.
+     */
+    boolean replaceCandidates(int prefix, int length, int n, RouteSource[] sources, int[] origins, int[] distances,
+                              int[] metrics, NextHopSet[] sets) {
+        checkNotNotifying();
+        int e = find(prefix, length);
+        if (n == 0) {
+            if (e == NONE) {
+                return false;
+            }
+            markChanged(prefix, length);
+            while (eHead[e] != NONE) {
+                unlinkCandidate(e, NONE, eHead[e]);
+            }
+            afterCandidateRemoval(e);
+            return true;
+        }
+        if (e == NONE) {
+            e = newEntry(prefix, length);
+        }
+        int old = eHead[e];
+        eHead[e] = NONE;
+        for (int i = n - 1; i >= 0; i--) {
+            int c = newCandidate();
+            cOrigin[c] = origins[i];
+            cAttr[c] = sources[i].ordinal() << 8 | distances[i];
+            cMetric[c] = metrics[i];
+            cNh[c] = nextHops.acquire(sets[i]);
+            cNext[c] = eHead[e];
+            eHead[e] = c;
+        }
+        while (old != NONE) {
+            int next = cNext[old];
+            nextHops.release(cNh[old]);
+            cNh[old] = NONE;
+            cNext[old] = candFree;
+            candFree = old;
+            candCount--;
+            old = next;
+        }
+        markChanged(prefix, length);
+        select(e);
+        return true;
+    }
+
+    // ------------------------------------------------------------------------------------------
+    // change tracking (checkpoint deltas)
+    // ------------------------------------------------------------------------------------------
+
+    /** Starts recording changed prefixes, forgetting any recorded so far. */
+    public void startChangeTracking() {
+        changed = new LongHashSet(SMALL_CHANGE_SET);
+    }
+
+    /** Stops recording changed prefixes and drops the record. */
+    public void stopChangeTracking() {
+        changed = null;
+    }
+
+    public boolean tracksChanges() {
+        return changed != null;
+    }
+
+    /** Prefixes whose candidates changed since tracking started or the last {@link #clearChanges()}; 0 when not tracking. */
+    public int changedPrefixCount() {
+        return changed == null ? 0 : changed.size();
+    }
+
+    /** The changed prefixes as keys ({@link #key}); null when not tracking. Do not modify it. */
+    LongHashSet changes() {
+        return changed;
+    }
+
+    /** Forgets the recorded changes (after a delta was written); gives the memory of a large record back. */
+    void clearChanges() {
+        if (changed != null) {
+            if (changed.capacity() > 4 * SMALL_CHANGE_SET && changed.size() < changed.capacity() / 8) {
+                changed = new LongHashSet(SMALL_CHANGE_SET);
+            } else {
+                changed.clear();
+            }
+        }
+    }
+
+    private void markChanged(int prefix, int length) {
+        if (changed != null) {
+            changed.add(key(prefix, length));
+        }
+    }
+
+    /** {@code prefix/length} as one long: the prefix (unsigned) above 6 bits of length. */
+    public static long key(int prefix, int length) {
+        return (prefix & 0xFFFF_FFFFL) << 6 | length;
+    }
+
+    public static int keyPrefix(long key) {
+        return (int) (key >>> 6);
+    }
+
+    public static int keyLength(long key) {
+        return (int) (key & 63);
+    }
+
+    /** The interned next-hop table (checkpoint dictionary). */
+    NextHopTable nextHopTable() {
+        return nextHops;
+    }
+
+    /** The next-hop set id of candidate {@code c} in {@link #nextHopTable()}. */
+    int candidateNextHopId(int candidate) {
+        return cNh[candidate];
     }
 
     // ------------------------------------------------------------------------------------------

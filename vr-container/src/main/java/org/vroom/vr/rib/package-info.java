@@ -11,6 +11,8 @@
  *       (immutable, interned by the RIB).</li>
  *   <li>{@link org.vroom.vr.rib.RibChange}/{@link org.vroom.vr.rib.RibListener}: best-route added,
  *       changed, removed.</li>
+ *   <li>{@link org.vroom.vr.rib.RibCheckpoint}: the RIB as checkpoint part {@code rib} (every candidate
+ *       and the ECMP width; deltas from the RIB's change tracking of touched prefixes).</li>
  * </ul>
  *
  * <p>Threads: single-threaded, the VR loop. Departures from common practice: no recursive next-hop

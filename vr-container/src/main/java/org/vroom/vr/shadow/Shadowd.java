@@ -40,6 +40,7 @@ import java.util.Arrays;
  */
 public final class Shadowd implements RibListener, AutoCloseable {
     public static final int DEFAULT_MAX_ROUTES_PER_BATCH = 8192;
+    private static final int LARGE_PENDING_CAPACITY = 1 << 16;
     private static final int NONE = -1;
     private static final byte FREE = 0;
     private static final byte NEW = 1;
@@ -202,6 +203,9 @@ public final class Shadowd implements RibListener, AutoCloseable {
             freeId(id);
         }
         pendingIndex.clear();
+        if (pendingIndex.capacity() > LARGE_PENDING_CAPACITY) {
+            pendingIndex.compact(); // after a full push: clearing 2^21 slots every turn costs milliseconds
+        }
         pendingCount = 0;
         createdCount = 0;
         zeroedCount = 0;
