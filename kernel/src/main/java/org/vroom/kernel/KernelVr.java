@@ -44,12 +44,14 @@ public final class KernelVr implements VrHost {
     private volatile VrConfig config;
     private final org.vroom.netstack.tcp.TcpHost tcp;
     private final KernelHypervisor.ForwardAdjacencies forward;
+    private List<org.vroom.checkpoint.Checkpointable> sourceParts;
+    private org.vroom.vr.checkpoint.ConfigCheckpoint restoredConfig;
 
     /**
      * @param restoring false for a new VR (its data plane registers with the hypervisor); true for a VR
-     *                  that replaces one restored from a checkpoint on the same data plane (the hypervisor
-     *                  keeps that data plane's routes and next hops, and takes its forward adjacencies
-     *                  from the new control plane)
+     *                  that will replace one restored from a checkpoint on the same data plane (the
+     *                  hypervisor keeps that data plane's routes and next hops; {@link #takeForwardAdjacencies}
+     *                  at the switch-over)
      */
     KernelVr(VrConfig config, VrDataPlane dataPlane, VrControlPlane control, KernelHypervisor hypervisor,
              NanoClock clock, LoopOptions loopOptions, boolean restoring) {
@@ -59,9 +61,7 @@ public final class KernelVr implements VrHost {
         this.hypervisor = hypervisor;
         // gateways share the adjacency the host stack resolves with ARP
         this.forward = (vifIndex, gateway) -> control.adjacencyFor(dataPlane.vif(vifIndex), gateway);
-        if (restoring) {
-            hypervisor.replaceForward(dataPlane.id, forward);
-        } else {
+        if (!restoring) {
             hypervisor.register(dataPlane, forward);
         }
         this.router = VirtualRouter.create(toVrConfig(config), this, clock, loopOptions);
@@ -71,8 +71,11 @@ public final class KernelVr implements VrHost {
         this.tcp = new org.vroom.netstack.tcp.TcpHost(router.context());
     }
 
-    /** Takes the data plane's forward adjacencies back (a restore that was to replace this VR failed). */
-    void reclaimForwardAdjacencies() {
+    /**
+     * Makes this VR's neighbour cache the source of its data plane's forward adjacencies: a VR restored to
+     * replace another on the same data plane does it at the switch-over, once the other is stopped.
+     */
+    void takeForwardAdjacencies() {
         hypervisor.replaceForward(dataPlane.id, forward);
     }
 
@@ -146,14 +149,38 @@ public final class KernelVr implements VrHost {
     }
 
     /**
-     * Every checkpointed part of this VR, in restore order: the neighbour cache first (routes' gateways
-     * resolve to its adjacencies), then the RIB, then the host stack's TCP. VR loop only.
+     * Every checkpointed part of this VR as a checkpoint source, in restore order: its configuration, its
+     * RIB, its neighbour cache (with the data plane's adjacency indices) and its TCP. The same list serves
+     * every round of a series (the parts track what changed since the last one). VR loop only.
      */
     List<org.vroom.checkpoint.Checkpointable> checkpointParts() {
+        if (sourceParts == null) {
+            sourceParts = org.vroom.vr.checkpoint.VrParts.source(router::config, router.rib(), List.of(control, tcp));
+        }
+        return sourceParts;
+    }
+
+    /**
+     * The parts a checkpoint of this VR is restored into (a new VR, before it starts): the same names as
+     * {@link #checkpointParts}; the restored configuration is checked against this VR's.
+     */
+    List<org.vroom.checkpoint.Checkpointable> restoreParts() {
+        restoredConfig = org.vroom.vr.checkpoint.ConfigCheckpoint.forRestore(instance -> null);
         List<org.vroom.checkpoint.Checkpointable> parts = new ArrayList<>();
+        parts.add(restoredConfig);
+        parts.add(new org.vroom.vr.rib.RibCheckpoint(router.rib()));
         parts.add(control);
         parts.add(tcp);
         return parts;
+    }
+
+    /** After a restore: refuses a checkpoint of a VR configured differently from this one. */
+    void checkRestoredConfig() {
+        org.vroom.vr.VrConfig restored = restoredConfig == null ? null : restoredConfig.restored();
+        if (restored != null && !restored.equals(router.config())) {
+            throw new org.vroom.checkpoint.CheckpointFormatException("the checkpoint is of VR " + restored.name()
+                    + " configured as " + restored + ", not of this VR (" + router.config() + ")");
+        }
     }
 
     // ------------------------------------------------------------------------------------------

@@ -577,50 +577,148 @@ public final class Node implements AutoCloseable {
      */
     public synchronized void restore(String name, byte[] image) {
         KernelVr old = existing(name);
-        VirtualRouter oldRouter = old.router();
         old.call(() -> {
             requireFrozen(old, "restoring it");
             return null;
         }, 10_000);
         // the new control plane is built and restored first, beside the frozen old one: a bad image
         // leaves the old VR as it was
+        Target target = newTarget(old);
+        target.apply(image);
+        switchOver(old, target, false);
+    }
+
+    /** A VR being restored beside the one it will replace, on the same data plane; its loop has no thread yet. */
+    private final class Target {
+        final KernelVr vr;
+        final org.vroom.checkpoint.Restorer restorer;
+
+        Target(KernelVr vr) {
+            this.vr = vr;
+            this.restorer = new org.vroom.checkpoint.Restorer(vr.restoreParts());
+        }
+
+        /** Applies one image (snapshot, then deltas in order); a bad one destroys the target and throws. */
+        void apply(byte[] image) {
+            try {
+                restorer.apply(new org.agrona.concurrent.UnsafeBuffer(image));
+            } catch (RuntimeException e) {
+                vr.router().destroy();
+                throw e;
+            }
+        }
+    }
+
+    private Target newTarget(KernelVr old) {
         VrDataPlane dp = old.dataPlane();
         VrControlPlane control = new VrControlPlane(dp, worker.injectRing(), pollSet::wakeup, System::nanoTime);
         KernelVr vr = new KernelVr(old.config(), dp, control, hypervisor, org.agrona.concurrent.SystemNanoClock.INSTANCE,
                 LoopOptions.DEFAULT, true);
         VirtualRouter router = vr.router();
+        router.prepareRestore();
+        // its clock stands still from here to the thaw: timers keep the remaining time they were saved with
+        router.loop().freeze();
+        return new Target(vr);
+    }
+
+    /**
+     * Replaces frozen {@code old} by restored {@code target}: the old VR stops without withdrawing its
+     * routes and is destroyed, the new one takes over the data plane's forward adjacencies and the
+     * control thread, starts, and is thawed ({@code thaw}) or left frozen.
+     */
+    private void switchOver(KernelVr old, Target target, boolean thaw) {
+        KernelVr vr = target.vr;
+        VirtualRouter router = vr.router();
         try {
-            router.prepareRestore();
-            // its clock stands still from here to the thaw: timers keep the remaining time they were saved with
-            router.loop().freeze();
-            // the new loop has no thread yet: restoring here is restoring on it
-            new org.vroom.checkpoint.Restorer(vr.checkpointParts()).apply(new org.agrona.concurrent.UnsafeBuffer(image));
+            vr.checkRestoredConfig();
         } catch (RuntimeException e) {
-            old.reclaimForwardAdjacencies();
             router.destroy();
             throw e;
         }
+        VirtualRouter oldRouter = old.router();
         old.call(() -> {
             oldRouter.detach();  // stops without withdrawing: the data plane keeps its routes
             oldRouter.destroy(); // closes the loop, its timers and queues
             return null;
         }, 10_000);
+        vr.takeForwardAdjacencies();
         if (controlAgent != null) {
             awaitAgentChange(() -> controlAgent.tryRemove(oldRouter.loop()), controlAgent::hasRemoveAgentCompleted,
-                    "remove", name);
+                    "remove", old.name());
         }
         router.loop().offerControl(() -> {
             router.startRestored();
-            router.freeze();
+            if (thaw) {
+                router.loop().thaw(); // the restored VR was never frozen as a VR: only its loop, since it was built
+            } else {
+                router.freeze();
+            }
         });
-        vrs.put(name, vr);
+        vrs.put(old.name(), vr);
         if (controlAgent != null) {
-            awaitAgentChange(() -> controlAgent.tryAdd(router.loop()), controlAgent::hasAddAgentCompleted, "add", name);
+            awaitAgentChange(() -> controlAgent.tryAdd(router.loop()), controlAgent::hasAddAgentCompleted, "add",
+                    old.name());
             org.vroom.vr.VrState s = vr.call(router::state, 10_000);
-            if (s != org.vroom.vr.VrState.FROZEN) {
-                throw new IllegalStateException("VR " + name + " restored but did not start: it is " + s);
+            if (s != (thaw ? org.vroom.vr.VrState.RUNNING : org.vroom.vr.VrState.FROZEN)) {
+                throw new IllegalStateException("VR " + old.name() + " restored but did not start: it is " + s);
             }
         }
+    }
+
+    /** What a pre-copy replacement did: images in order (snapshot first, final delta last) and the frozen time. */
+    public record PrecopyReport(List<Integer> imageBytes, double frozenMillis, double totalMillis) {
+        public int finalDeltaBytes() {
+            return imageBytes.get(imageBytes.size() - 1);
+        }
+    }
+
+    /**
+     * Replaces running VR {@code name}'s control plane by a restored copy with pre-copy, the way a
+     * migration will: a snapshot is taken while the VR runs and restored into a new VR beside it, then
+     * deltas in rounds (at most {@code maxRounds}, until one is at most {@code smallDeltaBytes}) while it
+     * keeps running; then it is frozen, the final delta is taken and applied, and the new VR takes over
+     * and runs. Only the final delta and the switch-over happen frozen; the data plane forwards throughout.
+     */
+    public synchronized PrecopyReport precopyReplace(String name, int maxRounds, int smallDeltaBytes) {
+        KernelVr old = existing(name);
+        long start = System.nanoTime();
+        org.vroom.checkpoint.Checkpointer checkpointer = old.call(() -> {
+            if (old.router().state() != org.vroom.vr.VrState.RUNNING) {
+                throw new IllegalStateException("VR " + name + " is " + old.router().state() + ": pre-copy needs it running");
+            }
+            return new org.vroom.checkpoint.Checkpointer(old.router().id(), name, old.checkpointParts());
+        }, 10_000);
+        Target target = newTarget(old);
+        List<Integer> sizes = new ArrayList<>();
+        byte[] image = old.call(() -> copy(checkpointer.snapshot(), checkpointer.imageLength()), 60_000);
+        sizes.add(image.length);
+        target.apply(image);
+        for (int round = 1; round <= maxRounds && image.length > smallDeltaBytes; round++) {
+            image = old.call(() -> copy(checkpointer.delta(), checkpointer.imageLength()), 60_000);
+            sizes.add(image.length);
+            target.apply(image);
+        }
+        long frozenAt = System.nanoTime();
+        byte[] last = old.call(() -> {
+            old.router().freeze();
+            return copy(checkpointer.delta(), checkpointer.imageLength());
+        }, 60_000);
+        sizes.add(last.length);
+        try {
+            target.apply(last);
+        } catch (RuntimeException e) {
+            old.call(old.router()::thaw, 10_000); // the old VR carries on
+            throw e;
+        }
+        switchOver(old, target, true);
+        long end = System.nanoTime();
+        return new PrecopyReport(sizes, (end - frozenAt) / 1e6, (end - start) / 1e6);
+    }
+
+    private static byte[] copy(org.agrona.DirectBuffer image, int length) {
+        byte[] b = new byte[length];
+        image.getBytes(0, b);
+        return b;
     }
 
     private KernelVr existing(String name) {

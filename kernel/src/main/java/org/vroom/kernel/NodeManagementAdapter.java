@@ -292,6 +292,17 @@ final class NodeManagementAdapter implements NodeManagement {
         return new CheckpointInfo(name, image.length, file.toString(), (System.nanoTime() - start) / 1e6);
     }
 
+    @Override
+    public PrecopyInfo precopy(String name) throws ManagementException {
+        find(name);
+        try {
+            Node.PrecopyReport r = node.precopyReplace(name, 8, 64 * 1024);
+            return new PrecopyInfo(name, r.imageBytes(), r.frozenMillis(), r.totalMillis());
+        } catch (IllegalStateException | org.vroom.checkpoint.CheckpointFormatException e) {
+            throw new ManagementException(ManagementException.Kind.CONFLICT, "VR " + name + ": " + e.getMessage());
+        }
+    }
+
     /** Where VR {@code name}'s checkpoint image is kept: the node's run directory. */
     private java.nio.file.Path checkpointFile(String name) {
         return org.vroom.kernel.mgmt.ApiToken.runBase().resolve(node.config().name()).resolve("checkpoints")

@@ -287,6 +287,71 @@ class InMemoryForwardingTest {
         assertThrows(IllegalStateException.class, () -> node.snapshot("red"), "only a frozen VR is checkpointed");
     }
 
+    @Test
+    void preCopyReplacesARunningVrWithOnlyTheFinalDeltaFrozen() {
+        h1.ping(ip("10.0.2.2"), 1, 64);
+        await("echo reply", () -> count(h1.icmpReceived(), IcmpFlyweight.TYPE_ECHO_REPLY) == 1);
+        KernelVr before = node.kernelVr("red");
+        String rib = before.call(() -> describeRib(before.router().rib()), 2000);
+        String neighbours = before.call(before.control()::describeState, 2000);
+        Node.PrecopyReport report = node.precopyReplace("red", 5, 64);
+        KernelVr after = node.kernelVr("red");
+        assertTrue(after != before && after.router().state() == org.vroom.vr.VrState.RUNNING, report.toString());
+        assertTrue(report.imageBytes().size() >= 2, report.toString());
+        assertEquals(rib, after.call(() -> describeRib(after.router().rib()), 2000), "the RIB");
+        // unchanged neighbours keep their deadlines: equal up to the time that passed since
+        assertEquals(neighbours.replaceAll(" in -?\\d+", ""), after.call(after.control()::describeState, 2000)
+                .replaceAll(" in -?\\d+", ""), "the neighbour cache");
+        await("shadowd took over the data plane", () -> after.call(after.router()::restoreResyncs, 2000) == 1);
+        h1.ping(ip("10.0.1.1"), 2, 64);
+        h1.ping(ip("10.0.2.2"), 3, 64);
+        await("the new VR answers and forwards", () -> h1.icmpReceived().stream().anyMatch(i -> i.sequence() == 2)
+                && h1.icmpReceived().stream().anyMatch(i -> i.sequence() == 3));
+    }
+
+    @Test
+    void checkpointRestoreAndPrecopyThroughTheManagementApi() throws Exception {
+        h1.ping(ip("10.0.2.2"), 1, 64);
+        await("echo reply", () -> count(h1.icmpReceived(), IcmpFlyweight.TYPE_ECHO_REPLY) == 1);
+        String token = "t0ken-for-tests-only-0123456789";
+        try (org.vroom.kernel.mgmt.ManagementServer api = org.vroom.kernel.mgmt.ManagementServer
+                .builder(node.management(counters), org.vroom.kernel.mgmt.ApiToken.of(token))
+                .listen("127.0.0.1", 0).build().start()) {
+            java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+            java.util.function.BiFunction<String, Boolean, java.net.http.HttpResponse<String>> post = (path, auth) -> {
+                java.net.http.HttpRequest.Builder b = java.net.http.HttpRequest.newBuilder(
+                        java.net.URI.create("http://127.0.0.1:" + api.port() + path))
+                        .POST(java.net.http.HttpRequest.BodyPublishers.noBody());
+                if (auth) {
+                    b.header("Authorization", "Bearer " + token);
+                }
+                try {
+                    return http.send(b.build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+                } catch (Exception e) {
+                    throw new AssertionError(e);
+                }
+            };
+            assertEquals(401, post.apply("/api/v1/vrs/red/checkpoint", false).statusCode());
+            java.net.http.HttpResponse<String> running = post.apply("/api/v1/vrs/red/checkpoint", true);
+            assertEquals(409, running.statusCode(), "a running VR is not checkpointed: " + running.body());
+            assertEquals(200, post.apply("/api/v1/vrs/red/freeze", true).statusCode());
+            java.net.http.HttpResponse<String> cp = post.apply("/api/v1/vrs/red/checkpoint", true);
+            assertEquals(200, cp.statusCode(), cp.body());
+            assertTrue(cp.body().contains("\"bytes\""), cp.body());
+            KernelVr before = node.kernelVr("red");
+            java.net.http.HttpResponse<String> restored = post.apply("/api/v1/vrs/red/restore", true);
+            assertEquals(200, restored.statusCode(), restored.body());
+            assertTrue(node.kernelVr("red") != before, "restored into a new control plane");
+            assertEquals(200, post.apply("/api/v1/vrs/red/thaw", true).statusCode());
+            java.net.http.HttpResponse<String> pre = post.apply("/api/v1/vrs/red/precopy", true);
+            assertEquals(200, pre.statusCode(), pre.body());
+            assertTrue(pre.body().contains("frozenMillis"), pre.body());
+            assertEquals(404, post.apply("/api/v1/vrs/nosuch/precopy", true).statusCode());
+            h1.ping(ip("10.0.1.1"), 2, 64);
+            await("the VR answers after it all", () -> h1.icmpReceived().stream().anyMatch(i -> i.sequence() == 2));
+        }
+    }
+
     private static String describeRib(org.vroom.vr.rib.Rib rib) {
         StringBuilder b = new StringBuilder();
         rib.forEachBest((prefix, length, source, distance, metric, hops) -> b.append(Ipv4Addresses.format(prefix))

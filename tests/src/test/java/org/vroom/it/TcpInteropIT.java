@@ -267,6 +267,40 @@ class TcpInteropIT {
         closeListener(app);
     }
 
+    @Test
+    void aConnectionSurvivesAPreCopyReplacementOfItsVr() throws Exception {
+        long size = 30 * MB;
+        PatternApp app = listen(5006, TcpOptions.DEFAULT, size, size, 0xCCCC, 0xBBBB);
+        TcpPeer peer = TcpPeer.connect(h1, "10.0.1.1", 5006, size, size, 0xBBBB, 0xCCCC, null, Duration.ofSeconds(240));
+        long deadline = System.nanoTime() + 60_000_000_000L;
+        while (app.received < 5 * MB || app.sent < 5 * MB) {
+            assertTrue(System.nanoTime() < deadline, "the transfer did not get going: " + app);
+            Thread.sleep(5);
+        }
+        KernelVr before = vr();
+        long id = before.call(() -> app.connection.id(), 5_000);
+        Node.PrecopyReport report = node.precopyReplace("vr1", 5, 16 * 1024);
+        KernelVr after = vr();
+        assertTrue(after != before);
+        after.call(() -> {
+            TcpConnection c = after.tcp().connection(id);
+            assertNotNull(c, "connection " + id + " restored");
+            app.attach(c);
+            c.setHandler(app);
+            app.pump();
+            return null;
+        }, 5_000);
+        TcpPeer.Result r = peer.await(Duration.ofSeconds(260));
+        app.awaitClosed(Duration.ofSeconds(10));
+        String msg = describe(r, app, stats()) + "\n  pre-copy: " + report;
+        assertTrue(r.ok(), msg);
+        assertFalse(r.reset(), msg);
+        assertTrue(app.complete(), msg);
+        System.out.printf("TcpInteropIT: a 30 MB-each-way transfer survived a pre-copy replacement of its VR: images %s"
+                + " bytes, frozen %.1f ms, total %.1f ms%n", report.imageBytes(), report.frozenMillis(), report.totalMillis());
+        closeListener(app);
+    }
+
     private void closeListener(PatternApp app) {
         if (app.listener != null) {
             vr().call(() -> {

@@ -96,6 +96,7 @@ public final class VirtualRouter {
     private ResourceScope runScope;
     private int runs;
     private boolean restoring;
+    private int resyncs;
 
     private VirtualRouter(VrConfig config, VrHost host, NanoClock clock, LoopOptions loopOptions) {
         this.config = config;
@@ -411,24 +412,38 @@ public final class VirtualRouter {
     }
 
     /**
-     * Starts a VR restored from a checkpoint: its own routes are checked against the restored RIB, then
-     * shadowd sends the whole RIB as one reset batch, which the data plane applies make-before-break (the
-     * same routes to the same next hops overwrite themselves; nothing is withdrawn on the way), and
-     * continues incrementally from there. Protocols start as configured (their own restore comes with
-     * their checkpoint parts).
+     * Starts a VR restored from a checkpoint: its own routes are checked against the restored RIB, and
+     * protocols start as configured (their own restore comes with their checkpoint parts). The data plane
+     * still holds the routes of the VR that was checkpointed; on the loop's next turn after this one
+     * (after the thaw, if the VR is frozen now) shadowd takes over: it sends the whole RIB as one reset
+     * batch, which the data plane applies make-before-break (the same routes to the same next hops
+     * overwrite themselves; nothing is withdrawn on the way), and continues incrementally from there.
+     * That pass is proportional to the RIB; the switch-over itself is not.
      */
     public VrState startRestored() {
         if (state != VrState.CREATED) {
             throw new IllegalVrTransitionException(name(), state, VrEvent.START, allowedEvents());
         }
-        shadowd.forget();
-        shadowd.attach();
         restoring = true;
         try {
             return transition(VrEvent.START);
         } finally {
             restoring = false;
         }
+    }
+
+    private void takeOverDataPlane() {
+        if (state == VrState.RUNNING || state == VrState.FROZEN) {
+            shadowd.forget();
+            shadowd.attach();
+            shadowd.resync();
+            resyncs++;
+        }
+    }
+
+    /** How many times shadowd re-sent the whole RIB after a restore (tests, management). */
+    public int restoreResyncs() {
+        return resyncs;
     }
 
     public VrState start() {
@@ -469,7 +484,7 @@ public final class VirtualRouter {
                 startProtocol(pc);
             }
             if (restoring) {
-                shadowd.resync();
+                loop.execute(this::takeOverDataPlane);
             } else {
                 shadowd.flush();
             }

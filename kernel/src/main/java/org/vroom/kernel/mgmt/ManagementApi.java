@@ -75,6 +75,7 @@ final class ManagementApi {
         THAW("/api/v1/vrs/{name}/thaw", Set.of("POST")),
         CHECKPOINT("/api/v1/vrs/{name}/checkpoint", Set.of("POST")),
         RESTORE("/api/v1/vrs/{name}/restore", Set.of("POST")),
+        PRECOPY("/api/v1/vrs/{name}/precopy", Set.of("POST")),
         METRICS("/metrics", Set.of("GET"));
 
         final String[] segments;
@@ -168,6 +169,7 @@ final class ManagementApi {
                 case THAW -> ok(freezeOrThaw(match.name(), false));
                 case CHECKPOINT -> ok(checkpointInfo(node.checkpoint(match.name()), "checkpointed"));
                 case RESTORE -> ok(checkpointInfo(node.restore(match.name()), "restored"));
+                case PRECOPY -> ok(precopyInfo(node.precopy(match.name())));
                 case METRICS -> ApiResponse.text(200, ApiResponse.PROMETHEUS, MetricsExporter.render(node, stats));
             };
         } catch (ManagementException e) {
@@ -531,6 +533,19 @@ final class ManagementApi {
         o.put("bytes", info.bytes());
         o.put("file", info.file());
         o.put("millis", info.millis());
+        return o;
+    }
+
+    private static ObjectNode precopyInfo(NodeManagement.PrecopyInfo info) {
+        LOG.log(System.Logger.Level.INFO, "management API: replaced VR {0} by pre-copy ({1} images, final {2} bytes,"
+            + " frozen {3} ms)", info.vr(), info.imageBytes().size(), info.imageBytes().get(info.imageBytes().size() - 1),
+            String.format(java.util.Locale.ROOT, "%.1f", info.frozenMillis()));
+        final ObjectNode o = ApiJson.NODES.objectNode();
+        o.put("vr", info.vr());
+        final com.fasterxml.jackson.databind.node.ArrayNode images = o.putArray("imageBytes");
+        info.imageBytes().forEach(images::add);
+        o.put("frozenMillis", info.frozenMillis());
+        o.put("totalMillis", info.totalMillis());
         return o;
     }
 }

@@ -169,4 +169,18 @@ public interface NodeManagement {
     default CheckpointInfo restore(String name) throws ManagementException {
         throw new ManagementException(ManagementException.Kind.UNSUPPORTED, "checkpoints are not supported here");
     }
+
+    /** What a pre-copy replacement did: image sizes in order (snapshot first, final delta last), times. */
+    record PrecopyInfo(String vr, java.util.List<Integer> imageBytes, double frozenMillis, double totalMillis) {
+    }
+
+    /**
+     * Replaces a running VR's control plane by a restored copy with pre-copy (snapshot and delta rounds
+     * while it runs, then a final delta frozen), as a migration will; the VR runs on afterwards.
+     *
+     * @throws ManagementException NOT_FOUND if there is no such VR, CONFLICT if it is not running
+     */
+    default PrecopyInfo precopy(String name) throws ManagementException {
+        throw new ManagementException(ManagementException.Kind.UNSUPPORTED, "checkpoints are not supported here");
+    }
 }

@@ -71,6 +71,8 @@ public final class VroomCtl {
           checkpoint NAME           checkpoint a frozen VR (the node keeps the image and writes it to a file)
           restore NAME              destroy a frozen VR's control plane and restore it from its checkpoint
                                     (its data plane forwards throughout; thaw it next)
+          precopy NAME              replace a running VR's control plane by a restored copy with pre-copy
+                                    (snapshot and deltas while it runs, only the final delta frozen)
 
         options:
           --api URL                 the node's management API (default $VROOM_API, else http://127.0.0.1:7878)
@@ -207,6 +209,7 @@ public final class VroomCtl {
             case "freeze" -> freezeOrThaw(single(command, rest), "freeze");
             case "thaw" -> freezeOrThaw(single(command, rest), "thaw");
             case "checkpoint", "restore" -> checkpointOrRestore(single(command, rest), command);
+            case "precopy" -> precopy(single(command, rest));
             default -> throw usage("unknown command " + VrConfigJson.quote(command) + " (try vroomctl --help)");
         }
     }
@@ -637,5 +640,14 @@ public final class VroomCtl {
         }
         out.println("VR " + name + (verb.equals("checkpoint") ? " checkpointed: " : " restored from ")
             + text(n, "bytes") + " bytes in " + text(n, "file") + ", " + text(n, "millis") + " ms");
+    }
+
+    private void precopy(String name) throws Exit {
+        final JsonNode n = call("POST", vrPath(name) + "/precopy", null);
+        if (printedJson(n)) {
+            return;
+        }
+        out.println("VR " + name + " replaced by pre-copy: images " + n.path("imageBytes") + " bytes, frozen "
+            + text(n, "frozenMillis") + " ms of " + text(n, "totalMillis") + " ms");
     }
 }
