@@ -103,6 +103,8 @@ final class Tcb implements TcpConnection {
     int segmentsSinceAck;
     boolean ackNow;
 
+    /** When the last rate-limited reply to an invalid segment went out (see TcpHostOptions). */
+    long lastInvalidAckAt;
     int retransmitCount;
     int persistShift;
     int probesUnanswered;
@@ -227,6 +229,16 @@ final class Tcb implements TcpConnection {
 
     int receiveWindowNow() {
         return Math.max(0, rcvAdv - rcvNxt);
+    }
+
+    /** Whether a reply to an invalid segment may go out now (and if so, remembers that it does). */
+    boolean invalidAckAllowed() {
+        long now = host.now();
+        if (now - lastInvalidAckAt < host.options().invalidAckIntervalNanos()) {
+            return false;
+        }
+        lastInvalidAckAt = now;
+        return true;
     }
 
     void markDirty() {
@@ -595,6 +607,7 @@ final class Tcb implements TcpConnection {
                 .append(" sinceAck=").append(segmentsSinceAck).append(" ackNow=").append(ackNow)
                 .append("\nretries=").append(retransmitCount).append(" persistShift=").append(persistShift)
                 .append(" probes=").append(probesUnanswered).append(" idle=").append(now - lastSendAt)
+                .append(" invalidAck=").append(now - lastInvalidAckAt)
                 .append("\n").append(rtt.describe(now)).append("\n").append(cc.describe());
         b.append("\nsendbuf cap=").append(sendRing.capacity()).append(" size=").append(sendRing.size())
                 .append(" crc=").append(Long.toHexString(sendRing.crc()));

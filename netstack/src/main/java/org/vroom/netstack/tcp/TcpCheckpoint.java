@@ -253,7 +253,7 @@ final class TcpCheckpoint {
         out.putInt(t.irs).putInt(t.rcvNxt).putInt(t.rcvAdv).putBoolean(t.oooFin).putInt(t.oooFinSeq)
                 .putVarInt(t.segmentsSinceAck).putBoolean(t.ackNow);
         out.putVarInt(t.retransmitCount).putVarInt(t.persistShift).putVarInt(t.probesUnanswered)
-                .putLong(now - t.lastSendAt);
+                .putLong(now - t.lastSendAt).putLong(now - t.lastInvalidAckAt);
         t.rtt.write(out, now);
         t.cc.write(out);
         for (int k = 0; k < Tcb.TIMERS; k++) {
@@ -339,6 +339,7 @@ final class TcpCheckpoint {
         t.persistShift = in.getVarInt();
         t.probesUnanswered = in.getVarInt();
         t.lastSendAt = now - in.getLong();
+        t.lastInvalidAckAt = now - in.getLong();
         t.rtt.read(in, now);
         t.cc.read(in);
         long[] timers = new long[Tcb.TIMERS];

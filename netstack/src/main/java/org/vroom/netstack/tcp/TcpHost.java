@@ -576,6 +576,7 @@ public final class TcpHost implements TcpStack, Checkpointable, AutoCloseable {
         t.sndMax = t.iss;
         t.sndBufStart = t.iss + 1;
         t.lastSendAt = now;
+        t.lastInvalidAckAt = now - options.invalidAckIntervalNanos();
         t.allocateBuffers();
         table.put(t);
         byId.put(t.id, t);

@@ -213,7 +213,10 @@ final class TcpInput {
                 if (t.state == TcpState.TIME_WAIT && fin) {
                     t.arm(Tcb.T_CLOSE, 2 * host.options().mslNanos()); // a retransmitted FIN restarts 2 MSL
                 }
-                t.ackNow = true;
+                // data and FINs are always acknowledged; bare ACKs and SYNs within a rate (ACK loops)
+                if ((seqLength > 0 && !syn) || t.invalidAckAllowed()) {
+                    t.ackNow = true;
+                }
             }
             return;
         }
@@ -329,7 +332,9 @@ final class TcpInput {
     private boolean processAck(Tcb t, InboundSegment seg, int seq, int len, boolean fin) {
         int ack = seg.ack;
         if (Seq.gt(ack, t.sndMax)) {
-            t.ackNow = true; // acknowledges something not yet sent (RFC 5961 5.2: discard, send an ACK)
+            if (t.invalidAckAllowed()) {
+                t.ackNow = true; // acknowledges something not yet sent (RFC 5961 5.2: discard, send an ACK)
+            }
             return false;
         }
         if (Seq.lt(ack, t.sndUna - (int) Math.min(t.maxSndWnd, Integer.MAX_VALUE))) {
