@@ -121,6 +121,17 @@ final class Tcb implements TcpConnection {
     private boolean delivering;
     /** In the stack's dirty set for the next checkpoint delta. */
     boolean dirty;
+    /**
+     * Restored: the source VR's clock when the section holding this connection was written, and the
+     * times read from it (relative to that instant); {@link TcpCheckpoint} turns them into local timers
+     * and times once it knows the latest section's instant.
+     */
+    boolean restored;
+    long restoredAt;
+    final long[] restoredTimers = new long[TIMERS];
+    long restoredSendAge;
+    long restoredInvalidAckAge;
+    long restoredTimingAge;
 
     // counters
     long bytesSent;
