@@ -150,9 +150,14 @@ final class Tcb implements TcpConnection {
     long challengeAcks;
 
     Tcb(TcpHost host, long id) {
+        this(host, id, false);
+    }
+
+    /** {@code bare}: without a stack (table tests). */
+    Tcb(TcpHost host, long id, boolean bare) {
         this.host = host;
         this.id = id;
-        this.rtt = new RttEstimator(host.options());
+        this.rtt = new RttEstimator(bare ? TcpHostOptions.DEFAULT : host.options());
         for (int k = 0; k < TIMERS; k++) {
             final int kind = k;
             timerTasks[k] = () -> host.onTimer(this, kind);

@@ -56,9 +56,18 @@ final class TcpCheckpoint {
             writeTcb(t, out, now);
         }
         clearDirty(host);
+        host.tracking = true;
     }
 
     static void writeDelta(TcpHost host, CheckpointWriter out) {
+        if (!host.tracking) {
+            // no snapshot before (nothing was tracked): everything counts as changed
+            host.tracking = true;
+            host.listenersDirty = true;
+            for (Tcb t : host.snapshotConnections()) {
+                host.markDirty(t);
+            }
+        }
         long now = host.now();
         writeHostFields(host, out, now);
         out.putBoolean(host.listenersDirty);
@@ -148,7 +157,8 @@ final class TcpCheckpoint {
                 }
             }
         }
-        // restoring is not a change of this VR's state: the next delta starts from here
+        // restoring is not a change of this VR's state: a new series starts with a snapshot
+        host.tracking = false;
         for (Tcb t : host.dirty) {
             t.dirty = false;
         }

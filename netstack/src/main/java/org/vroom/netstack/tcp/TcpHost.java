@@ -59,7 +59,8 @@ public final class TcpHost implements TcpStack, Checkpointable, AutoCloseable {
     long nextId = 1;
     int ephemeralCursor;
 
-    // checkpoint dirty tracking
+    // checkpoint dirty tracking, from the first snapshot on (nothing is tracked before anyone asks)
+    boolean tracking;
     final ArrayList<Tcb> dirty = new ArrayList<>();
     final LongArrayList removed = new LongArrayList();
     boolean listenersDirty;
@@ -123,7 +124,7 @@ public final class TcpHost implements TcpStack, Checkpointable, AutoCloseable {
     }
 
     void markDirty(Tcb t) {
-        if (!t.dirty) {
+        if (tracking && !t.dirty) {
             t.dirty = true;
             dirty.add(t);
         }
@@ -328,7 +329,9 @@ public final class TcpHost implements TcpStack, Checkpointable, AutoCloseable {
         byId.remove(t.id);
         t.disarmAll();
         t.freeBuffers();
-        removed.addLong(t.id);
+        if (tracking) {
+            removed.addLong(t.id);
+        }
     }
 
     /** Ends a connection abnormally and tells the application (unless it closed it). */
