@@ -607,7 +607,7 @@ final class Tcb implements TcpConnection {
         b.append("tcb ").append(id).append(' ').append(Ipv4Addresses.format(localAddress)).append(':').append(localPort)
                 .append(" -> ").append(Ipv4Addresses.format(remoteAddress)).append(':').append(remotePort)
                 .append(' ').append(state).append(passive ? " passive from " + listenerId : " active")
-                .append('\n').append(options).append(" md5=").append(md5Key == null ? "none" : java.util.Arrays.toString(md5Key))
+                .append('\n').append(options).append(" md5=").append(keyDigest(md5Key))
                 .append("\nflags appClosed=").append(appClosed).append(" outputShut=").append(outputShut)
                 .append(" finSent=").append(finSent).append(" finSeq=").append(u(finSeq))
                 .append(" finReceived=").append(finReceived).append(" peerClosedNotified=").append(peerClosedNotified)
@@ -645,6 +645,16 @@ final class Tcb implements TcpConnection {
                 .append(outOfOrderSegments).append('/').append(duplicateSegments).append('/').append(zeroWindowProbes)
                 .append('/').append(challengeAcks);
         return b.toString();
+    }
+
+    /** A key as length and CRC: enough to compare, useless to an attacker reading logs (never the bytes). */
+    static String keyDigest(byte[] key) {
+        if (key == null) {
+            return "none";
+        }
+        java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+        crc.update(key);
+        return key.length + "#" + Long.toHexString(crc.getValue());
     }
 
     private static String u(int seq) {

@@ -88,6 +88,7 @@ public final class TcpHost implements TcpStack, Checkpointable, AutoCloseable {
         this.ephemeralCursor = options.ephemeralFirst() + ctx.random().nextInt(range);
         this.challengeWindowStart = ctx.nanoTime();
         this.registration = ctx.registerProtocol(TcpWire.PROTOCOL_TCP, this::onIpPacket);
+        ctx.scope().register(this); // the VR (or component) going away closes the stack, silently
     }
 
     // ------------------------------------------------------------------------------------------

@@ -145,7 +145,8 @@ final class TcpInput {
             host.count(TcpCounter.LISTEN_OVERFLOW);
             return;
         }
-        Tcb t = host.newConnection(seg.destination, seg.destinationPort, seg.source, seg.sourcePort, l.options(), key,
+        TcpOptions options = l.isDefaultKey(key) ? l.options() : l.options().withMd5Key(key); // a peer's own key
+        Tcb t = host.newConnection(seg.destination, seg.destinationPort, seg.source, seg.sourcePort, options, key,
                 host.mtuOf(seg.ifIndex));
         t.passive = true;
         t.listenerId = l.id();

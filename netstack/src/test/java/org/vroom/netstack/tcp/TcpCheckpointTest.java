@@ -208,7 +208,7 @@ class TcpCheckpointTest {
             bed.a.connect(0, B, 179, TcpOptions.DEFAULT, new Endpoint("c").send(1, 100_000));
             bed.run(20 * MS);
             byte[] snapshot = TcpTestBed.snapshot(bed.a);
-            TcpHost fresh = new TcpHost(bed.vr("b").context().scope() == null ? null : mirrorContext(bed));
+            TcpHost fresh = new TcpHost(mirrorContext(bed));
             assertThrows(CheckpointFormatException.class,
                     () -> fresh.restoreSnapshot(new MemoryCheckpoint.Reader(snapshot), 2));
             byte[] truncated = java.util.Arrays.copyOf(snapshot, snapshot.length / 2);
