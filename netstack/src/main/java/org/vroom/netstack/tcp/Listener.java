@@ -29,6 +29,11 @@ final class Listener implements TcpListener {
         this.defaultKey = options.md5Key();
     }
 
+    /** Whether {@code key} is the options' own key (not a per-peer one). */
+    boolean isDefaultKey(byte[] key) {
+        return key == defaultKey;
+    }
+
     /** The MD5 key that applies to segments from {@code remoteAddress}, or null. */
     byte[] keyFor(int remoteAddress) {
         byte[] k = peerKeys.get(remoteAddress);
@@ -99,9 +104,9 @@ final class Listener implements TcpListener {
     String describe() {
         StringBuilder b = new StringBuilder("listener ").append(id).append(' ')
                 .append(Ipv4Addresses.format(localAddress)).append(':').append(localPort).append(' ').append(options)
-                .append(" key=").append(java.util.Arrays.toString(defaultKey)).append(" peers=");
+                .append(" key=").append(Tcb.keyDigest(defaultKey)).append(" peers=");
         peerKeys.keySet().stream().sorted().forEach(
-                a -> b.append(Ipv4Addresses.format(a)).append('=').append(java.util.Arrays.toString(peerKeys.get(a))).append(' '));
+                a -> b.append(Ipv4Addresses.format(a)).append('=').append(Tcb.keyDigest(peerKeys.get(a))).append(' '));
         return b.append("pending=").append(pending).toString();
     }
 

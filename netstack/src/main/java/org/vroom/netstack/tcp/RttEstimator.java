@@ -87,7 +87,8 @@ final class RttEstimator {
                 .putBoolean(timing).putInt(timedSeq).putLong(timing ? now - timedAt : 0);
     }
 
-    void read(CheckpointReader in, long now) {
+    /** Reads what {@link #write} wrote; returns the age of the running measurement (the caller rebases it). */
+    long read(CheckpointReader in) {
         srtt = in.getLong();
         rttvar = in.getLong();
         rto = in.getLong();
@@ -95,7 +96,7 @@ final class RttEstimator {
         backoff = in.getVarInt();
         timing = in.getBoolean();
         timedSeq = in.getInt();
-        timedAt = now - in.getLong();
+        return in.getLong();
     }
 
     String describe(long now) {

@@ -103,6 +103,8 @@ final class Tcb implements TcpConnection {
     int segmentsSinceAck;
     boolean ackNow;
 
+    /** When the last rate-limited reply to an invalid segment went out (see TcpHostOptions). */
+    long lastInvalidAckAt;
     int retransmitCount;
     int persistShift;
     int probesUnanswered;
@@ -119,6 +121,17 @@ final class Tcb implements TcpConnection {
     private boolean delivering;
     /** In the stack's dirty set for the next checkpoint delta. */
     boolean dirty;
+    /**
+     * Restored: the source VR's clock when the section holding this connection was written, and the
+     * times read from it (relative to that instant); {@link TcpCheckpoint} turns them into local timers
+     * and times once it knows the latest section's instant.
+     */
+    boolean restored;
+    long restoredAt;
+    final long[] restoredTimers = new long[TIMERS];
+    long restoredSendAge;
+    long restoredInvalidAckAge;
+    long restoredTimingAge;
 
     // counters
     long bytesSent;
@@ -137,9 +150,14 @@ final class Tcb implements TcpConnection {
     long challengeAcks;
 
     Tcb(TcpHost host, long id) {
+        this(host, id, false);
+    }
+
+    /** {@code bare}: without a stack (table tests). */
+    Tcb(TcpHost host, long id, boolean bare) {
         this.host = host;
         this.id = id;
-        this.rtt = new RttEstimator(host.options());
+        this.rtt = new RttEstimator(bare ? TcpHostOptions.DEFAULT : host.options());
         for (int k = 0; k < TIMERS; k++) {
             final int kind = k;
             timerTasks[k] = () -> host.onTimer(this, kind);
@@ -227,6 +245,16 @@ final class Tcb implements TcpConnection {
 
     int receiveWindowNow() {
         return Math.max(0, rcvAdv - rcvNxt);
+    }
+
+    /** Whether a reply to an invalid segment may go out now (and if so, remembers that it does). */
+    boolean invalidAckAllowed() {
+        long now = host.now();
+        if (now - lastInvalidAckAt < host.options().invalidAckIntervalNanos()) {
+            return false;
+        }
+        lastInvalidAckAt = now;
+        return true;
     }
 
     void markDirty() {
@@ -579,7 +607,7 @@ final class Tcb implements TcpConnection {
         b.append("tcb ").append(id).append(' ').append(Ipv4Addresses.format(localAddress)).append(':').append(localPort)
                 .append(" -> ").append(Ipv4Addresses.format(remoteAddress)).append(':').append(remotePort)
                 .append(' ').append(state).append(passive ? " passive from " + listenerId : " active")
-                .append('\n').append(options).append(" md5=").append(md5Key == null ? "none" : java.util.Arrays.toString(md5Key))
+                .append('\n').append(options).append(" md5=").append(keyDigest(md5Key))
                 .append("\nflags appClosed=").append(appClosed).append(" outputShut=").append(outputShut)
                 .append(" finSent=").append(finSent).append(" finSeq=").append(u(finSeq))
                 .append(" finReceived=").append(finReceived).append(" peerClosedNotified=").append(peerClosedNotified)
@@ -595,6 +623,7 @@ final class Tcb implements TcpConnection {
                 .append(" sinceAck=").append(segmentsSinceAck).append(" ackNow=").append(ackNow)
                 .append("\nretries=").append(retransmitCount).append(" persistShift=").append(persistShift)
                 .append(" probes=").append(probesUnanswered).append(" idle=").append(now - lastSendAt)
+                .append(" invalidAck=").append(now - lastInvalidAckAt)
                 .append("\n").append(rtt.describe(now)).append("\n").append(cc.describe());
         b.append("\nsendbuf cap=").append(sendRing.capacity()).append(" size=").append(sendRing.size())
                 .append(" crc=").append(Long.toHexString(sendRing.crc()));
@@ -616,6 +645,16 @@ final class Tcb implements TcpConnection {
                 .append(outOfOrderSegments).append('/').append(duplicateSegments).append('/').append(zeroWindowProbes)
                 .append('/').append(challengeAcks);
         return b.toString();
+    }
+
+    /** A key as length and CRC: enough to compare, useless to an attacker reading logs (never the bytes). */
+    static String keyDigest(byte[] key) {
+        if (key == null) {
+            return "none";
+        }
+        java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+        crc.update(key);
+        return key.length + "#" + Long.toHexString(crc.getValue());
     }
 
     private static String u(int seq) {

@@ -16,7 +16,7 @@ import java.util.List;
  * <pre>
  * snapshot := host isnKey0:long isnKey1:long listeners connections
  * delta    := host listenersChanged:bool [listeners] connections removed
- * host        := nextId:varlong ephemeralCursor:varint
+ * host        := clock:long nextId:varlong ephemeralCursor:varint
  * listeners   := count:varint listener*
  * listener    := id:varlong address:int port:varint options peers:varint (peer:int key:bytes)*
  * connections := count:varint tcb*            (a changed connection is written whole)
@@ -31,8 +31,13 @@ import java.util.List;
  *
  * Dirty tracking is per connection: anything that changes a connection (a segment, a timer, an API
  * call) puts it in the stack's dirty list once; a delta writes those whole and lists the ids of the
- * connections released since. Times are written relative to the VR clock at the time of writing and
- * rebased on the clock of the restoring VR.
+ * connections released since. Times (timers, the age of the last send, of a running RTT measurement)
+ * are written relative to the VR's clock at the time of writing, and every section carries that
+ * clock. A connection that did not change since an earlier round was written relative to that
+ * round's clock: after each section is applied, every restored connection is rebased to the latest
+ * section's instant (its timers lose the time that passed in between) and then to the restoring VR's
+ * clock, so the result equals the source at the latest round. Restore into a VR whose loop does not
+ * run yet (frozen or not started): the timers are armed as each section is applied.
  */
 final class TcpCheckpoint {
     static final int VERSION = 1;
@@ -42,7 +47,7 @@ final class TcpCheckpoint {
 
     static void writeSnapshot(TcpHost host, CheckpointWriter out) {
         long now = host.now();
-        writeHostFields(host, out);
+        writeHostFields(host, out, now);
         out.putLong(host.isn().k0()).putLong(host.isn().k1());
         writeListeners(host, out);
         List<Tcb> all = host.snapshotConnections();
@@ -51,11 +56,20 @@ final class TcpCheckpoint {
             writeTcb(t, out, now);
         }
         clearDirty(host);
+        host.tracking = true;
     }
 
     static void writeDelta(TcpHost host, CheckpointWriter out) {
+        if (!host.tracking) {
+            // no snapshot before (nothing was tracked): everything counts as changed
+            host.tracking = true;
+            host.listenersDirty = true;
+            for (Tcb t : host.snapshotConnections()) {
+                host.markDirty(t);
+            }
+        }
         long now = host.now();
-        writeHostFields(host, out);
+        writeHostFields(host, out, now);
         out.putBoolean(host.listenersDirty);
         if (host.listenersDirty) {
             writeListeners(host, out);
@@ -90,32 +104,30 @@ final class TcpCheckpoint {
 
     static void restoreSnapshot(TcpHost host, CheckpointReader in, int version) {
         checkVersion(version);
-        long now = host.now();
         for (Tcb t : host.snapshotConnections()) {
             host.forget(t);
         }
         host.listeners.clear();
-        readHostFields(host, in);
+        long written = readHostFields(host, in);
         host.isn().setKey(in.getLong(), in.getLong());
         readListeners(host, in);
         int n = in.getVarInt();
         for (int i = 0; i < n; i++) {
-            host.install(readTcb(host, in, now));
+            host.install(readTcb(host, in, written));
         }
-        finishRestore(host);
+        finishRestore(host, written);
     }
 
     static void applyDelta(TcpHost host, CheckpointReader in, int version) {
         checkVersion(version);
-        long now = host.now();
-        readHostFields(host, in);
+        long written = readHostFields(host, in);
         if (in.getBoolean()) {
             host.listeners.clear();
             readListeners(host, in);
         }
         int changed = in.getVarInt();
         for (int i = 0; i < changed; i++) {
-            host.install(readTcb(host, in, now));
+            host.install(readTcb(host, in, written));
         }
         int removed = in.getVarInt();
         for (int i = 0; i < removed; i++) {
@@ -124,10 +136,16 @@ final class TcpCheckpoint {
                 host.forget(t);
             }
         }
-        finishRestore(host);
+        finishRestore(host, written);
     }
 
-    private static void finishRestore(TcpHost host) {
+    private static void finishRestore(TcpHost host, long written) {
+        long now = host.now();
+        for (Tcb t : host.snapshotConnections()) {
+            if (t.restored) {
+                rebase(t, written, now);
+            }
+        }
         for (Listener l : host.listeners) {
             l.pending = 0;
         }
@@ -139,7 +157,8 @@ final class TcpCheckpoint {
                 }
             }
         }
-        // restoring is not a change of this VR's state: the next delta starts from here
+        // restoring is not a change of this VR's state: a new series starts with a snapshot
+        host.tracking = false;
         for (Tcb t : host.dirty) {
             t.dirty = false;
         }
@@ -154,13 +173,35 @@ final class TcpCheckpoint {
         }
     }
 
-    private static void writeHostFields(TcpHost host, CheckpointWriter out) {
-        out.putVarLong(host.nextId).putVarInt(host.ephemeralCursor);
+    private static void writeHostFields(TcpHost host, CheckpointWriter out, long now) {
+        out.putLong(now).putVarLong(host.nextId).putVarInt(host.ephemeralCursor);
     }
 
-    private static void readHostFields(TcpHost host, CheckpointReader in) {
+    /** Reads the host fields; returns the source clock at which the section was written. */
+    private static long readHostFields(TcpHost host, CheckpointReader in) {
+        long written = in.getLong();
         host.nextId = in.getVarLong();
         host.ephemeralCursor = in.getVarInt();
+        return written;
+    }
+
+    /**
+     * Turns the times a restored connection was read with (relative to the instant of its section) into
+     * local times and timers as of {@code latest}, the instant of the newest section applied.
+     */
+    private static void rebase(Tcb t, long latest, long now) {
+        long elapsed = Math.max(0, latest - t.restoredAt);
+        t.lastSendAt = now - (t.restoredSendAge + elapsed);
+        t.lastInvalidAckAt = now - (t.restoredInvalidAckAge + elapsed);
+        t.rtt.timedAt = now - (t.restoredTimingAge + elapsed);
+        for (int k = 0; k < Tcb.TIMERS; k++) {
+            long remaining = t.restoredTimers[k];
+            if (remaining >= 0) {
+                t.arm(k, Math.max(0, remaining - elapsed));
+            } else {
+                t.disarm(k);
+            }
+        }
     }
 
     // ------------------------------------------------------------------------------------------
@@ -253,7 +294,7 @@ final class TcpCheckpoint {
         out.putInt(t.irs).putInt(t.rcvNxt).putInt(t.rcvAdv).putBoolean(t.oooFin).putInt(t.oooFinSeq)
                 .putVarInt(t.segmentsSinceAck).putBoolean(t.ackNow);
         out.putVarInt(t.retransmitCount).putVarInt(t.persistShift).putVarInt(t.probesUnanswered)
-                .putLong(now - t.lastSendAt);
+                .putLong(now - t.lastSendAt).putLong(now - t.lastInvalidAckAt);
         t.rtt.write(out, now);
         t.cc.write(out);
         for (int k = 0; k < Tcb.TIMERS; k++) {
@@ -287,8 +328,10 @@ final class TcpCheckpoint {
         out.putBytes(r.buffer(), 0, length - first);
     }
 
-    static Tcb readTcb(TcpHost host, CheckpointReader in, long now) {
+    static Tcb readTcb(TcpHost host, CheckpointReader in, long written) {
         Tcb t = new Tcb(host, in.getVarLong());
+        t.restored = true;
+        t.restoredAt = written;
         t.localAddress = in.getInt();
         t.localPort = in.getVarInt();
         t.remoteAddress = in.getInt();
@@ -338,12 +381,12 @@ final class TcpCheckpoint {
         t.retransmitCount = in.getVarInt();
         t.persistShift = in.getVarInt();
         t.probesUnanswered = in.getVarInt();
-        t.lastSendAt = now - in.getLong();
-        t.rtt.read(in, now);
+        t.restoredSendAge = in.getLong();
+        t.restoredInvalidAckAge = in.getLong();
+        t.restoredTimingAge = t.rtt.read(in);
         t.cc.read(in);
-        long[] timers = new long[Tcb.TIMERS];
         for (int k = 0; k < Tcb.TIMERS; k++) {
-            timers[k] = in.getLong();
+            t.restoredTimers[k] = in.getLong();
         }
         t.bytesSent = in.getVarLong();
         t.bytesAcked = in.getVarLong();
@@ -394,11 +437,6 @@ final class TcpCheckpoint {
         } catch (RuntimeException e) {
             t.freeBuffers();
             throw e;
-        }
-        for (int k = 0; k < Tcb.TIMERS; k++) {
-            if (timers[k] >= 0) {
-                t.arm(k, timers[k]);
-            }
         }
         return t;
     }

@@ -59,7 +59,8 @@ public final class TcpHost implements TcpStack, Checkpointable, AutoCloseable {
     long nextId = 1;
     int ephemeralCursor;
 
-    // checkpoint dirty tracking
+    // checkpoint dirty tracking, from the first snapshot on (nothing is tracked before anyone asks)
+    boolean tracking;
     final ArrayList<Tcb> dirty = new ArrayList<>();
     final LongArrayList removed = new LongArrayList();
     boolean listenersDirty;
@@ -87,6 +88,7 @@ public final class TcpHost implements TcpStack, Checkpointable, AutoCloseable {
         this.ephemeralCursor = options.ephemeralFirst() + ctx.random().nextInt(range);
         this.challengeWindowStart = ctx.nanoTime();
         this.registration = ctx.registerProtocol(TcpWire.PROTOCOL_TCP, this::onIpPacket);
+        ctx.scope().register(this); // the VR (or component) going away closes the stack, silently
     }
 
     // ------------------------------------------------------------------------------------------
@@ -123,7 +125,7 @@ public final class TcpHost implements TcpStack, Checkpointable, AutoCloseable {
     }
 
     void markDirty(Tcb t) {
-        if (!t.dirty) {
+        if (tracking && !t.dirty) {
             t.dirty = true;
             dirty.add(t);
         }
@@ -328,7 +330,9 @@ public final class TcpHost implements TcpStack, Checkpointable, AutoCloseable {
         byId.remove(t.id);
         t.disarmAll();
         t.freeBuffers();
-        removed.addLong(t.id);
+        if (tracking) {
+            removed.addLong(t.id);
+        }
     }
 
     /** Ends a connection abnormally and tells the application (unless it closed it). */
@@ -576,6 +580,7 @@ public final class TcpHost implements TcpStack, Checkpointable, AutoCloseable {
         t.sndMax = t.iss;
         t.sndBufStart = t.iss + 1;
         t.lastSendAt = now;
+        t.lastInvalidAckAt = now - options.invalidAckIntervalNanos();
         t.allocateBuffers();
         table.put(t);
         byId.put(t.id, t);

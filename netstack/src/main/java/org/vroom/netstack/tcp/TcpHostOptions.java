@@ -22,13 +22,19 @@ import java.util.concurrent.TimeUnit;
  * @param ephemeralFirst         first local port for active opens (IANA dynamic range starts at 49152)
  * @param ephemeralLast          last local port for active opens
  * @param challengeAcksPerSecond RFC 5961 section 7 limit of challenge ACKs for the whole stack
+ * @param invalidAckIntervalNanos per connection, the least time between two ACKs sent in reply to
+ *                               segments that occupy no sequence space (or carry SYN) and are out of
+ *                               the window or acknowledge unsent data: two desynchronised ends would
+ *                               otherwise answer each other's ACKs forever (Linux: 500 ms,
+ *                               {@code tcp_invalid_ratelimit})
  */
 public record TcpHostOptions(long mslNanos, long minRtoNanos, long maxRtoNanos, long initialRtoNanos,
                              long delayedAckNanos, long finWait2TimeoutNanos, int ephemeralFirst, int ephemeralLast,
-                             int challengeAcksPerSecond) {
+                             int challengeAcksPerSecond, long invalidAckIntervalNanos) {
     public static final TcpHostOptions DEFAULT = new TcpHostOptions(TimeUnit.SECONDS.toNanos(30),
             TimeUnit.MILLISECONDS.toNanos(200), TimeUnit.SECONDS.toNanos(60), TimeUnit.SECONDS.toNanos(1),
-            TimeUnit.MILLISECONDS.toNanos(40), TimeUnit.SECONDS.toNanos(60), 49152, 65535, 1000);
+            TimeUnit.MILLISECONDS.toNanos(40), TimeUnit.SECONDS.toNanos(60), 49152, 65535, 1000,
+            TimeUnit.MILLISECONDS.toNanos(500));
 
     public TcpHostOptions {
         if (mslNanos <= 0 || minRtoNanos <= 0 || maxRtoNanos < minRtoNanos || initialRtoNanos < minRtoNanos
@@ -45,30 +51,38 @@ public record TcpHostOptions(long mslNanos, long minRtoNanos, long maxRtoNanos, 
         if (challengeAcksPerSecond < 1) {
             throw new IllegalArgumentException("challenge ACK limit " + challengeAcksPerSecond);
         }
+        if (invalidAckIntervalNanos < 0) {
+            throw new IllegalArgumentException("invalid-ACK interval " + invalidAckIntervalNanos);
+        }
     }
 
     public TcpHostOptions withMsl(long nanos) {
         return new TcpHostOptions(nanos, minRtoNanos, maxRtoNanos, initialRtoNanos, delayedAckNanos,
-                finWait2TimeoutNanos, ephemeralFirst, ephemeralLast, challengeAcksPerSecond);
+                finWait2TimeoutNanos, ephemeralFirst, ephemeralLast, challengeAcksPerSecond, invalidAckIntervalNanos);
     }
 
     public TcpHostOptions withRto(long minNanos, long initialNanos, long maxNanos) {
         return new TcpHostOptions(mslNanos, minNanos, maxNanos, initialNanos, delayedAckNanos, finWait2TimeoutNanos,
-                ephemeralFirst, ephemeralLast, challengeAcksPerSecond);
+                ephemeralFirst, ephemeralLast, challengeAcksPerSecond, invalidAckIntervalNanos);
     }
 
     public TcpHostOptions withEphemeralPorts(int first, int last) {
         return new TcpHostOptions(mslNanos, minRtoNanos, maxRtoNanos, initialRtoNanos, delayedAckNanos,
-                finWait2TimeoutNanos, first, last, challengeAcksPerSecond);
+                finWait2TimeoutNanos, first, last, challengeAcksPerSecond, invalidAckIntervalNanos);
     }
 
     public TcpHostOptions withFinWait2Timeout(long nanos) {
         return new TcpHostOptions(mslNanos, minRtoNanos, maxRtoNanos, initialRtoNanos, delayedAckNanos, nanos,
-                ephemeralFirst, ephemeralLast, challengeAcksPerSecond);
+                ephemeralFirst, ephemeralLast, challengeAcksPerSecond, invalidAckIntervalNanos);
     }
 
     public TcpHostOptions withChallengeAcksPerSecond(int limit) {
         return new TcpHostOptions(mslNanos, minRtoNanos, maxRtoNanos, initialRtoNanos, delayedAckNanos,
-                finWait2TimeoutNanos, ephemeralFirst, ephemeralLast, limit);
+                finWait2TimeoutNanos, ephemeralFirst, ephemeralLast, limit, invalidAckIntervalNanos);
+    }
+
+    public TcpHostOptions withInvalidAckInterval(long nanos) {
+        return new TcpHostOptions(mslNanos, minRtoNanos, maxRtoNanos, initialRtoNanos, delayedAckNanos,
+                finWait2TimeoutNanos, ephemeralFirst, ephemeralLast, challengeAcksPerSecond, nanos);
     }
 }

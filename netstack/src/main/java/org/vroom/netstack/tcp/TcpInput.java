@@ -145,7 +145,8 @@ final class TcpInput {
             host.count(TcpCounter.LISTEN_OVERFLOW);
             return;
         }
-        Tcb t = host.newConnection(seg.destination, seg.destinationPort, seg.source, seg.sourcePort, l.options(), key,
+        TcpOptions options = l.isDefaultKey(key) ? l.options() : l.options().withMd5Key(key); // a peer's own key
+        Tcb t = host.newConnection(seg.destination, seg.destinationPort, seg.source, seg.sourcePort, options, key,
                 host.mtuOf(seg.ifIndex));
         t.passive = true;
         t.listenerId = l.id();
@@ -213,7 +214,10 @@ final class TcpInput {
                 if (t.state == TcpState.TIME_WAIT && fin) {
                     t.arm(Tcb.T_CLOSE, 2 * host.options().mslNanos()); // a retransmitted FIN restarts 2 MSL
                 }
-                t.ackNow = true;
+                // data and FINs are always acknowledged; bare ACKs and SYNs within a rate (ACK loops)
+                if ((seqLength > 0 && !syn) || t.invalidAckAllowed()) {
+                    t.ackNow = true;
+                }
             }
             return;
         }
@@ -329,7 +333,9 @@ final class TcpInput {
     private boolean processAck(Tcb t, InboundSegment seg, int seq, int len, boolean fin) {
         int ack = seg.ack;
         if (Seq.gt(ack, t.sndMax)) {
-            t.ackNow = true; // acknowledges something not yet sent (RFC 5961 5.2: discard, send an ACK)
+            if (t.invalidAckAllowed()) {
+                t.ackNow = true; // acknowledges something not yet sent (RFC 5961 5.2: discard, send an ACK)
+            }
             return false;
         }
         if (Seq.lt(ack, t.sndUna - (int) Math.min(t.maxSndWnd, Integer.MAX_VALUE))) {

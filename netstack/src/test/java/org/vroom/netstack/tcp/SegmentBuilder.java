@@ -151,4 +151,18 @@ final class SegmentBuilder {
         }
         return false;
     }
+
+    /** Recomputes the TCP checksum of a datagram (20-byte IP header) after the test changed it. */
+    static void fixChecksum(byte[] d) {
+        UnsafeBuffer b = new UnsafeBuffer(d);
+        int totalLength = b.getShort(2, ByteOrder.BIG_ENDIAN) & 0xFFFF;
+        int tcpLength = Math.min(d.length, totalLength) - 20;
+        if (tcpLength < 18) {
+            return;
+        }
+        b.putShort(36, (short) 0);
+        int sum = InternetChecksum.add(InternetChecksum.pseudoHeaderSum(b.getInt(12, ByteOrder.BIG_ENDIAN),
+                b.getInt(16, ByteOrder.BIG_ENDIAN), 6, tcpLength), InternetChecksum.sum(b, 20, tcpLength));
+        b.putShort(36, (short) InternetChecksum.complement(sum), ByteOrder.BIG_ENDIAN);
+    }
 }

@@ -90,7 +90,6 @@ final class TcpTestBed implements AutoCloseable {
     TcpHost replace(String name, byte[] snapshot, List<byte[]> deltas) {
         VirtualRouter old = net.router(name);
         VrConfig config = old.config();
-        old.context().tcp(); // the old stack stays reachable until the VR goes
         net.removeRouter(name);
         net.addRouter(config).start();
         TcpHost fresh = stack(name);

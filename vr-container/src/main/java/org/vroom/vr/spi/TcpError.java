@@ -9,7 +9,5 @@ public enum TcpError {
     /** Retransmissions (of the SYN or of data) went unanswered up to the configured limit. */
     TIMED_OUT,
     /** No route to the peer when the connection had to choose its local address. */
-    NO_ROUTE,
-    /** The host stack was closed (the VR is going away) with the connection still open. */
-    STACK_CLOSED
+    NO_ROUTE
 }
