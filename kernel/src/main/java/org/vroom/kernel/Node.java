@@ -626,7 +626,7 @@ public final class Node implements AutoCloseable {
      * routes and is destroyed, the new one takes over the data plane's forward adjacencies and the
      * control thread, starts, and is thawed ({@code thaw}) or left frozen.
      */
-    private void switchOver(KernelVr old, Target target, boolean thaw) {
+    private long switchOver(KernelVr old, Target target, boolean thaw) {
         KernelVr vr = target.vr;
         VirtualRouter router = vr.router();
         try {
@@ -646,10 +646,12 @@ public final class Node implements AutoCloseable {
             awaitAgentChange(() -> controlAgent.tryRemove(oldRouter.loop()), controlAgent::hasRemoveAgentCompleted,
                     "remove", old.name());
         }
+        java.util.concurrent.atomic.AtomicLong thawedAt = new java.util.concurrent.atomic.AtomicLong();
         router.loop().offerControl(() -> {
             router.startRestored();
             if (thaw) {
                 router.loop().thaw(); // the restored VR was never frozen as a VR: only its loop, since it was built
+                thawedAt.set(System.nanoTime());
             } else {
                 router.freeze();
             }
@@ -663,9 +665,13 @@ public final class Node implements AutoCloseable {
                 throw new IllegalStateException("VR " + old.name() + " restored but did not start: it is " + s);
             }
         }
+        return thawedAt.get();
     }
 
-    /** What a pre-copy replacement did: images in order (snapshot first, final delta last) and the frozen time. */
+    /**
+     * What a pre-copy replacement did: images in order (snapshot first, final delta last), the time from
+     * the old VR's freeze to the new one's thaw (both instants taken on the control thread), and the whole.
+     */
     public record PrecopyReport(List<Integer> imageBytes, double frozenMillis, double totalMillis) {
         public int finalDeltaBytes() {
             return imageBytes.get(imageBytes.size() - 1);
@@ -698,9 +704,10 @@ public final class Node implements AutoCloseable {
             sizes.add(image.length);
             target.apply(image);
         }
-        long frozenAt = System.nanoTime();
+        java.util.concurrent.atomic.AtomicLong frozenAt = new java.util.concurrent.atomic.AtomicLong();
         byte[] last = old.call(() -> {
             old.router().freeze();
+            frozenAt.set(System.nanoTime());
             return copy(checkpointer.delta(), checkpointer.imageLength());
         }, 60_000);
         sizes.add(last.length);
@@ -710,9 +717,9 @@ public final class Node implements AutoCloseable {
             old.call(old.router()::thaw, 10_000); // the old VR carries on
             throw e;
         }
-        switchOver(old, target, true);
+        long thawedAt = switchOver(old, target, true);
         long end = System.nanoTime();
-        return new PrecopyReport(sizes, (end - frozenAt) / 1e6, (end - start) / 1e6);
+        return new PrecopyReport(sizes, (thawedAt - frozenAt.get()) / 1e6, (end - start) / 1e6);
     }
 
     private static byte[] copy(org.agrona.DirectBuffer image, int length) {

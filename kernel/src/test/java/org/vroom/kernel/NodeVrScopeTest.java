@@ -71,16 +71,17 @@ class NodeVrScopeTest {
             assertEquals(countersBefore, counters.allocatedCount(), "counter slots left behind");
             long heapGrowth = after.heap - before.heap;
             long directGrowth = after.direct - before.direct;
-            long rssGrowth = after.rss - before.rss;
+            // resident memory outside the Java heap (the heap's own growth is the line above)
+            long rssGrowth = (after.rss - after.committedHeap) - (before.rss - before.committedHeap);
             String report = "after 1,000 create/destroy cycles: heap " + (heapGrowth >> 10) + " KiB, direct "
                     + (directGrowth >> 10) + " KiB, resident " + (rssGrowth >> 10) + " KiB, threads "
                     + (after.threads - before.threads);
             System.out.println("NodeVrScopeTest: " + report);
             // one leaked VR costs more than 0.6 MB resident (its first FIB chunk, punt ring, loop queues):
-            // a thousand of them would show as hundreds of MB
+            // a thousand of them would show as 600 MB and more; the allocator and JIT move tens of MB
             assertTrue(heapGrowth < 8 << 20, report);
             assertTrue(directGrowth < 1 << 20, report);
-            assertTrue(rssGrowth < 64 << 20, report);
+            assertTrue(rssGrowth < 256 << 20, report);
             assertTrue(after.threads - before.threads <= 0, report);
         } finally {
             pair.close();
@@ -99,7 +100,7 @@ class NodeVrScopeTest {
     }
 
     /** What the process holds, after a full collection. */
-    private record Footprint(long heap, long direct, long rss, int threads) {
+    private record Footprint(long heap, long committedHeap, long direct, long rss, int threads) {
         static Footprint now() throws Exception {
             for (int i = 0; i < 3; i++) {
                 System.gc();
@@ -116,7 +117,7 @@ class NodeVrScopeTest {
                     rss = Long.parseLong(line.replaceAll("[^0-9]", "")) << 10;
                 }
             }
-            return new Footprint(rt.totalMemory() - rt.freeMemory(), direct, rss, Thread.activeCount());
+            return new Footprint(rt.totalMemory() - rt.freeMemory(), rt.totalMemory(), direct, rss, Thread.activeCount());
         }
     }
 }

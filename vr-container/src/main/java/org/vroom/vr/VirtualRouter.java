@@ -96,7 +96,9 @@ public final class VirtualRouter {
     private ResourceScope runScope;
     private int runs;
     private boolean restoring;
+    private boolean ribStale;
     private int resyncs;
+    private long lastResyncNanos;
 
     private VirtualRouter(VrConfig config, VrHost host, NanoClock clock, LoopOptions loopOptions) {
         this.config = config;
@@ -434,11 +436,18 @@ public final class VirtualRouter {
 
     private void takeOverDataPlane() {
         if (state == VrState.RUNNING || state == VrState.FROZEN) {
+            long start = loop.clock().nanoTime();
             shadowd.forget();
             shadowd.attach();
             shadowd.resync();
             resyncs++;
+            lastResyncNanos = loop.clock().nanoTime() - start;
         }
+    }
+
+    /** How long the last of those took (ns). */
+    public long lastResyncNanos() {
+        return lastResyncNanos;
     }
 
     /** How many times shadowd re-sent the whole RIB after a restore (tests, management). */
@@ -476,6 +485,13 @@ public final class VirtualRouter {
 
     private void doStart() {
         VrState previous = state;
+        if (ribStale) {
+            shadowd.detach();
+            rib.clear();
+            ownRoutes.clear();
+            shadowd.attach();
+            ribStale = false;
+        }
         runScope = scope.child("run-" + (++runs));
         state = VrState.RUNNING; // protocols may send from start()
         try {
@@ -519,11 +535,14 @@ public final class VirtualRouter {
             runScope = null;
         }
         shadowd.detach();
-        rib.clear();
-        ownRoutes.clear();
         if (withdraw) {
+            rib.clear();
+            ownRoutes.clear();
             shadowd.withdrawAll();
         } else {
+            // detached (the VR lives on elsewhere, usually destroyed next): clearing a full table would
+            // cost ~100 ms inside the switch-over, so the RIB is cleared only if this VR starts again
+            ribStale = true;
             shadowd.forget();
         }
         shadowd.attach();
