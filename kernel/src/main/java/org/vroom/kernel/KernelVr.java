@@ -45,6 +45,8 @@ public final class KernelVr implements VrHost {
     private final org.vroom.netstack.tcp.TcpHost tcp;
     private final KernelHypervisor.ForwardAdjacencies forward;
     private List<org.vroom.checkpoint.Checkpointable> sourceParts;
+    /** Wakes the thread that runs this VR's loop (it parks when idle); set by the node. */
+    private volatile Runnable loopWakeup = () -> { };
     private org.vroom.vr.checkpoint.ConfigCheckpoint restoredConfig;
 
     /**
@@ -96,6 +98,10 @@ public final class KernelVr implements VrHost {
         return new org.vroom.vr.VrConfig(c.id(), c.name(), ifs, routes, List.of(), org.vroom.vr.VrConfig.DEFAULT_ECMP_WIDTH);
     }
 
+    void loopWakeup(Runnable wakeup) {
+        this.loopWakeup = wakeup;
+    }
+
     public String name() {
         return router.name();
     }
@@ -136,6 +142,7 @@ public final class KernelVr implements VrHost {
         })) {
             throw new IllegalStateException("VR " + name() + " is busy or closed: its control queue refused the request");
         }
+        loopWakeup.run();
         try {
             return f.get(timeoutMillis, TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {

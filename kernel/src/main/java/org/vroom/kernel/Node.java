@@ -75,6 +75,8 @@ public final class Node implements AutoCloseable {
     private final PollSet pollSet;
     private AgentRunner workerRunner;
     private AgentRunner controlRunner;
+    /** Unparks the control thread (it parks up to 50 ms when idle); a no-op until {@link #start}. */
+    private volatile Runnable controlWakeup = () -> { };
 
     /** Opens the ports and builds the VRs; {@link #start()} starts the threads. */
     public Node(NodeConfig config, NodeCounters counters) {
@@ -174,6 +176,7 @@ public final class Node implements AutoCloseable {
         resources.add(dp);
         // the VR starts on its loop (the single writer of its FIB): connected, local and static routes go
         // through its RIB and shadowd into the FIB there, then every interface is announced
+        vr.loopWakeup(controlWakeup);
         VirtualRouter router = vr.router();
         router.loop().offerControl(() -> {
             router.start();
@@ -207,7 +210,11 @@ public final class Node implements AutoCloseable {
         controlRunner = new AgentRunner(new BackoffIdleStrategy(10, 10, 10_000, 50_000_000), this::onError, null,
                 controlAgent = new DynamicCompositeAgent("vr-control", loops));
         Thread controlThread = AgentRunner.startOnThread(controlRunner);
-        worker.puntWakeup(() -> java.util.concurrent.locks.LockSupport.unpark(controlThread));
+        controlWakeup = () -> java.util.concurrent.locks.LockSupport.unpark(controlThread);
+        worker.puntWakeup(controlWakeup);
+        for (KernelVr vr : vrs.values()) {
+            vr.loopWakeup(controlWakeup);
+        }
         AgentRunner.startOnThread(workerRunner);
         for (KernelVr vr : vrs.values()) {
             awaitStarted(vr);
@@ -349,6 +356,7 @@ public final class Node implements AutoCloseable {
             checkDeadline(deadline, what, vrName);
             Thread.onSpinWait();
         }
+        controlWakeup.run(); // the composite agent makes the change on its next turn
         while (!done.getAsBoolean()) {
             checkDeadline(deadline, what, vrName);
             java.util.concurrent.locks.LockSupport.parkNanos(100_000);
@@ -614,6 +622,7 @@ public final class Node implements AutoCloseable {
         VrControlPlane control = new VrControlPlane(dp, worker.injectRing(), pollSet::wakeup, System::nanoTime);
         KernelVr vr = new KernelVr(old.config(), dp, control, hypervisor, org.agrona.concurrent.SystemNanoClock.INSTANCE,
                 LoopOptions.DEFAULT, true);
+        vr.loopWakeup(controlWakeup);
         VirtualRouter router = vr.router();
         router.prepareRestore();
         // its clock stands still from here to the thaw: timers keep the remaining time they were saved with
@@ -637,6 +646,8 @@ public final class Node implements AutoCloseable {
         }
         VirtualRouter oldRouter = old.router();
         old.call(() -> {
+            // both VRs feed one data plane: the new shadowd continues the old one's ids and sequence
+            router.adoptDataPlaneState(oldRouter);
             oldRouter.detach();  // stops without withdrawing: the data plane keeps its routes
             oldRouter.destroy(); // closes the loop, its timers and queues
             return null;

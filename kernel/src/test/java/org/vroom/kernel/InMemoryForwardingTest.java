@@ -302,7 +302,14 @@ class InMemoryForwardingTest {
         // unchanged neighbours keep their deadlines: equal up to the time that passed since
         assertEquals(neighbours.replaceAll(" in -?\\d+", ""), after.call(after.control()::describeState, 2000)
                 .replaceAll(" in -?\\d+", ""), "the neighbour cache");
-        await("shadowd took over the data plane", () -> after.call(after.router()::restoreResyncs, 2000) == 1);
+        assertEquals(0, after.call(after.router()::restoreResyncs, 2000), "the new shadowd continued the old one's"
+                + " state: no resync of the RIB");
+        assertTrue(after.call(() -> {
+            after.router().rib().add(org.vroom.vr.rib.RouteSource.STATIC, 9, ip("203.0.113.0"), 24, 0,
+                    org.vroom.vr.rib.NextHopSet.via(ip("10.0.2.2"), 1));
+            after.router().shadowd().flush();
+            return after.dataPlane().fib.get(ip("203.0.113.0"), 24) != org.vroom.fib.Ipv4Fib.NO_ROUTE;
+        }, 2000), "a route added after the replacement reaches the FIB (the batch sequence continued)");
         h1.ping(ip("10.0.1.1"), 2, 64);
         h1.ping(ip("10.0.2.2"), 3, 64);
         await("the new VR answers and forwards", () -> h1.icmpReceived().stream().anyMatch(i -> i.sequence() == 2)

@@ -97,6 +97,7 @@ public final class VirtualRouter {
     private int runs;
     private boolean restoring;
     private boolean ribStale;
+    private boolean adopted;
     private int resyncs;
     private long lastResyncNanos;
 
@@ -434,6 +435,21 @@ public final class VirtualRouter {
         }
     }
 
+    /**
+     * This VR, restored beside {@code replaced} on the same node and data plane, takes over that VR's
+     * shadowd state (next-hop ids and batch sequence) instead of re-sending its RIB after the start: the
+     * switch-over then costs nothing proportional to the table. Call after the last checkpoint section
+     * is restored, while {@code replaced} is frozen and before it is detached (which forgets that state),
+     * on {@code replaced}'s loop.
+     */
+    public void adoptDataPlaneState(VirtualRouter replaced) {
+        if (state != VrState.CREATED) {
+            throw new IllegalVrTransitionException(name(), state, VrEvent.START, allowedEvents());
+        }
+        shadowd.adoptState(replaced.shadowd);
+        adopted = true;
+    }
+
     private void takeOverDataPlane() {
         if (state == VrState.RUNNING || state == VrState.FROZEN) {
             long start = loop.clock().nanoTime();
@@ -494,12 +510,17 @@ public final class VirtualRouter {
         }
         runScope = scope.child("run-" + (++runs));
         state = VrState.RUNNING; // protocols may send from start()
+        boolean handedOver = restoring && adopted;
+        if (handedOver) {
+            shadowd.attach(); // it continues the replaced VR's state: every change from now on counts
+            adopted = false;
+        }
         try {
             ownRoutes.sync(interfaces, config.staticRoutes());
             for (ProtocolConfig pc : config.protocols()) {
                 startProtocol(pc);
             }
-            if (restoring) {
+            if (restoring && !handedOver) {
                 loop.execute(this::takeOverDataPlane);
             } else {
                 shadowd.flush();

@@ -238,6 +238,44 @@ public final class Shadowd implements RibListener, AutoCloseable {
     // full pushes
     // ------------------------------------------------------------------------------------------
 
+    /**
+     * Takes over the data-plane state of {@code from}, a shadowd of the same VR id feeding the same data
+     * plane whose RIB equals this one's (a VR restored beside the VR it replaces, on the same node): its
+     * next-hop ids, their references and its batch sequence, so that this shadowd continues exactly where
+     * the other stopped, with no resync. {@code from} must have nothing pending (flushed); it is left as it
+     * was. Any thread, while neither RIB changes.
+     */
+    public void adoptState(Shadowd from) {
+        if (from.vrId != vrId) {
+            throw new IllegalArgumentException("shadowd of VR " + from.vrId + " cannot hand over to VR " + vrId);
+        }
+        if (from.pendingCount != 0 || from.createdCount != 0 || from.zeroedCount != 0) {
+            throw new IllegalStateException("VR " + vrId + ": the shadowd handing over has unsent changes");
+        }
+        forget();
+        refs = from.refs.clone();
+        state = from.state.clone();
+        single = from.single.clone();
+        groupSet = from.groupSet.clone();
+        groupMembers = new int[from.groupMembers.length][];
+        for (int i = 0; i < groupMembers.length; i++) {
+            groupMembers[i] = from.groupMembers[i] == null ? null : from.groupMembers[i].clone();
+        }
+        idHigh = from.idHigh;
+        freeIds = from.freeIds.clone();
+        freeCount = from.freeCount;
+        liveIds = from.liveIds;
+        from.singleIds.forEach(singleIds::put);
+        from.groupIds.forEach(groupIds::put);
+        created = new int[from.created.length];
+        zeroed = new int[from.zeroed.length];
+        sequence = from.sequence;
+        resetPending = from.resetPending;
+        batchesSent = from.batchesSent;
+        routeOpsSent = from.routeOpsSent;
+        nextHopOpsSent = from.nextHopOpsSent;
+    }
+
     /** Sends the whole RIB as a reset batch (or a reset batch followed by more), now. */
     public void resync() {
         forget();
