@@ -639,7 +639,8 @@ public final class VroomCtl {
             return;
         }
         out.println("VR " + name + (verb.equals("checkpoint") ? " checkpointed: " : " restored from ")
-            + text(n, "bytes") + " bytes in " + text(n, "file") + ", " + text(n, "millis") + " ms");
+            + text(n, "bytes") + " bytes in " + text(n, "file") + ", "
+            + String.format(java.util.Locale.ROOT, "%.1f", n.path("millis").asDouble()) + " ms");
     }
 
     private void precopy(String name) throws Exit {
@@ -648,6 +649,7 @@ public final class VroomCtl {
             return;
         }
         out.println("VR " + name + " replaced by pre-copy: images " + n.path("imageBytes") + " bytes, frozen "
-            + text(n, "frozenMillis") + " ms of " + text(n, "totalMillis") + " ms");
+            + String.format(java.util.Locale.ROOT, "%.1f ms of %.1f ms", n.path("frozenMillis").asDouble(),
+                n.path("totalMillis").asDouble()));
     }
 }
