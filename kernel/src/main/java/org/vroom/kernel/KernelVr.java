@@ -43,6 +43,7 @@ public final class KernelVr implements VrHost {
     /** The node-level configuration now in effect (bindings included); replaced on reconfiguration. */
     private volatile VrConfig config;
     private final org.vroom.netstack.tcp.TcpHost tcp;
+    private final org.vroom.netstack.udp.UdpHost udp;
     private final KernelHypervisor.ForwardAdjacencies forward;
     private List<org.vroom.checkpoint.Checkpointable> sourceParts;
     /** Wakes the thread that runs this VR's loop (it parks when idle); set by the node. */
@@ -71,6 +72,7 @@ public final class KernelVr implements VrHost {
         router.loop().addPoller(control::poll);
         // the VR's TCP lives as long as the VR (not only while it runs): it is part of its host stack
         this.tcp = new org.vroom.netstack.tcp.TcpHost(router.context());
+        this.udp = new org.vroom.netstack.udp.UdpHost(router.context());
     }
 
     /**
@@ -222,6 +224,12 @@ public final class KernelVr implements VrHost {
             dataPlane.replaceVif(new Vif(old.index, old.name, old.portIndex, old.vlan, old.mac, old.address,
                     old.prefixLength, after.mtu()));
         }
+    }
+
+    /** The VR's UDP (on its loop only): sockets are bound again by their protocol after a restore. */
+    @Override
+    public org.vroom.netstack.udp.UdpHost udp() {
+        return udp;
     }
 
     /** The VR's TCP (on its loop only). */

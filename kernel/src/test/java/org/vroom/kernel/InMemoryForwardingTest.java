@@ -359,6 +359,50 @@ class InMemoryForwardingTest {
         }
     }
 
+    @Test
+    void rawIpProtocolsAndOspfMulticastReachTheVrAndItsRepliesGoOutAsMulticast() {
+        KernelVr red = node.kernelVr("red");
+        int allSpf = ip("224.0.0.5");
+        java.util.List<String> heard = new java.util.concurrent.CopyOnWriteArrayList<>();
+        red.call(() -> red.router().context().registerProtocol(89, (ifIndex, buffer, offset, length) -> {
+            org.vroom.packetio.codec.Ipv4Flyweight p = new org.vroom.packetio.codec.Ipv4Flyweight();
+            p.wrap(buffer, offset, length);
+            p.validate();
+            heard.add(Ipv4Addresses.format(p.source()) + " -> " + Ipv4Addresses.format(p.destination()) + " if" + ifIndex);
+            // answer as an OSPF router would: to AllSPFRouters out of the interface, TTL 1
+            org.agrona.concurrent.UnsafeBuffer reply = new org.agrona.concurrent.UnsafeBuffer(new byte[24]);
+            reply.putInt(20, 0x0201_0018);
+            org.vroom.packetio.codec.Ipv4Flyweight.writeHeader(reply, 0, 0xC0, 24, 1, 0, 1, 89, ip("10.0.1.1"), allSpf);
+            red.router().context().sendIp(ifIndex, allSpf, reply, 0, 24);
+        }), 2000);
+        h1.sendMulticast(allSpf, 89, new byte[] {2, 1, 0, 24, 0, 0, 0, 0});
+        await("the VR's reply to 224.0.0.5", () -> !h1.multicastReceived().isEmpty());
+        assertEquals(java.util.List.of("10.0.1.2 -> 224.0.0.5 if0"), heard);
+        SimHost.Datagram d = h1.multicastReceived().get(0);
+        assertEquals(ip("10.0.1.1"), d.source());
+        assertEquals(allSpf, d.destination());
+        assertEquals(89, d.protocol());
+        assertEquals(1, d.ttl());
+        h1.sendMulticast(ip("224.0.0.6"), 89, new byte[8]); // AllDRouters: the same handler
+        await("AllDRouters heard", () -> heard.size() == 2);
+        // blue serves no protocol 89: a datagram to 224.0.0.5 on its link is counted, not answered
+        h3.sendMulticast(allSpf, 89, new byte[8]);
+        await("blue counted it", () -> node.vr("blue").stats.get(VrCounter.LOCAL_UNHANDLED.ordinal()) >= 1);
+        assertTrue(h3.multicastReceived().isEmpty());
+    }
+
+    @Test
+    void udpToABoundPortOfTheVrReachesItsSocketAndOthersAreCounted() {
+        KernelVr red = node.kernelVr("red");
+        java.util.List<Long> got = new java.util.concurrent.CopyOnWriteArrayList<>();
+        red.call(() -> red.udp().bind(0, 9999, (socket, ifIndex, source, sourcePort, destination, buffer, offset, length) ->
+                got.add(buffer.getLong(offset, java.nio.ByteOrder.BIG_ENDIAN))), 2000);
+        h1.sendUdp(ip("10.0.1.1"), 9999, 42, 0);
+        h1.sendUdp(ip("10.0.1.1"), 9998, 43, 0); // bound sockets exist, but not this port: counted, dropped
+        await("the datagram reached the VR's socket", () -> got.contains(42L));
+        assertEquals(java.util.List.of(42L), got);
+    }
+
     private static String describeRib(org.vroom.vr.rib.Rib rib) {
         StringBuilder b = new StringBuilder();
         rib.forEachBest((prefix, length, source, distance, metric, hops) -> b.append(Ipv4Addresses.format(prefix))

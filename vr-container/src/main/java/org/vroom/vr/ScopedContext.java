@@ -89,6 +89,15 @@ final class ScopedContext implements VrContext {
     }
 
     @Override
+    public org.vroom.vr.spi.UdpStack udp() {
+        org.vroom.vr.spi.UdpStack udp = vr.host().udp();
+        if (udp == null) {
+            throw new UnsupportedOperationException("VR " + vr.name() + ": its host provides no UDP");
+        }
+        return udp;
+    }
+
+    @Override
     public TimerHandle schedule(long delayNanos, Runnable task) {
         return vr.loop().schedule(this, delayNanos, task);
     }

@@ -53,4 +53,9 @@ public interface VrHost {
     default TcpStack tcp() {
         return null;
     }
+
+    /** The VR's UDP (the kernel builds a {@code org.vroom.netstack.udp.UdpHost} per VR), or null if it has none. */
+    default org.vroom.vr.spi.UdpStack udp() {
+        return null;
+    }
 }

@@ -90,7 +90,7 @@ public final class SimHost {
             return;
         }
         long dmac = MacAddress.read(frame, EthernetFlyweight.DESTINATION_MAC_OFFSET);
-        if (dmac != mac && !MacAddress.isBroadcast(dmac)) {
+        if (dmac != mac && !MacAddress.isBroadcast(dmac) && !MacAddress.isMulticast(dmac)) {
             return;
         }
         int l3 = eth.payloadOffset();
@@ -113,6 +113,14 @@ public final class SimHost {
             return;
         }
         ip.wrap(frame, l3, len - l3);
+        if (ip.validate() == ValidationResult.OK && org.vroom.packetio.codec.Ipv4Addresses.isMulticast(ip.destination())) {
+            if (dmac == MacAddress.ipv4Multicast(ip.destination())) {
+                byte[] payload = new byte[ip.payloadLength()];
+                frame.getBytes(ip.payloadOffset(), payload);
+                multicastReceived.add(new Datagram(ip.source(), ip.destination(), ip.protocol(), ip.ttl(), payload));
+            }
+            return;
+        }
         if (ip.validate() != ValidationResult.OK || ip.destination() != address) {
             return;
         }
@@ -155,6 +163,30 @@ public final class SimHost {
         Ipv4Flyweight.writeHeader(b, 0, 0, 20 + icmpLen, ++identification & 0xFFFF, 0, ttl,
                 Ipv4Flyweight.PROTOCOL_ICMP, address, destination);
         sendIp(pkt);
+    }
+
+    /** A multicast datagram this host received. */
+    public record Datagram(int source, int destination, int protocol, int ttl, byte[] payload) {
+    }
+
+    private final List<Datagram> multicastReceived = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    /** The multicast datagrams received so far (to a group, with the group's MAC). */
+    public List<Datagram> multicastReceived() {
+        return multicastReceived;
+    }
+
+    /** Sends {@code payload} as IP protocol {@code protocol} to multicast group {@code group}, TTL 1 (as OSPF does). */
+    public void sendMulticast(int group, int protocol, byte[] payload) {
+        byte[] pkt = new byte[20 + payload.length];
+        UnsafeBuffer b = new UnsafeBuffer(pkt);
+        b.putBytes(20, payload);
+        Ipv4Flyweight.writeHeader(b, 0, 0xC0, pkt.length, ++identification & 0xFFFF, 0, 1, protocol, address, group);
+        int h = EthernetFlyweight.writeHeader(out, 0, MacAddress.ipv4Multicast(group), mac, vlan,
+                EthernetFlyweight.ETHERTYPE_IPV4);
+        out.putBytes(h, pkt);
+        port.send(out, 0, h + pkt.length);
+        port.flush();
     }
 
     /** Sends a UDP datagram carrying a 64-bit sequence number (and {@code padding} more bytes). */

@@ -96,6 +96,7 @@ class NoAllocationTest {
         @Override public VrInterface interfaceByName(String name) { return vr.interfaceByName(name); }
         @Override public Registration addInterfaceListener(InterfaceListener l) { return vr.addInterfaceListener(l); }
         @Override public TcpStack tcp() { return vr.tcp(); }
+        @Override public org.vroom.vr.spi.UdpStack udp() { return vr.udp(); }
         @Override public TimerHandle schedule(long delayNanos, Runnable task) { return vr.schedule(delayNanos, task); }
         @Override public void execute(Runnable task) { vr.execute(task); }
         @Override public long nanoTime() { return vr.nanoTime(); }

@@ -63,6 +63,9 @@ public interface VrContext {
     /** The VR's TCP stack (shared by its protocol instances). Throws UnsupportedOperationException if the host has none. */
     TcpStack tcp();
 
+    /** The VR's UDP. Throws UnsupportedOperationException if the VR's host provides none. */
+    UdpStack udp();
+
     // time and tasks ---------------------------------------------------------------------------
 
     /** Runs {@code task} once after {@code delayNanos} on the VR loop. */

@@ -53,6 +53,7 @@ public final class SimHost implements VrHost {
     private final UnsafeBuffer view = new UnsafeBuffer(new byte[0]);
     private SendStatus forcedStatus;
     private TcpStack tcp;
+    private org.vroom.vr.spi.UdpStack udp;
     private boolean recordSent = true;
 
     SimHost(SimNetwork network, int vrId, DataPlaneHypervisor hypervisor, long seed) {
@@ -107,6 +108,15 @@ public final class SimHost implements VrHost {
     }
 
     /** The VR's TCP stack, as the kernel would provide it (null: none). */
+    public void setUdp(org.vroom.vr.spi.UdpStack stack) {
+        this.udp = stack;
+    }
+
+    @Override
+    public org.vroom.vr.spi.UdpStack udp() {
+        return udp;
+    }
+
     public void setTcp(TcpStack stack) {
         this.tcp = stack;
     }
