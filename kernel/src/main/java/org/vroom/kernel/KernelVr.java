@@ -45,6 +45,8 @@ public final class KernelVr implements VrHost {
     private final org.vroom.netstack.tcp.TcpHost tcp;
     private final org.vroom.netstack.udp.UdpHost udp;
     private final KernelHypervisor.ForwardAdjacencies forward;
+    /** Where the VR's stack counters live (null: in memory only). */
+    private final org.vroom.kernel.stats.NodeCounters counters;
     private List<org.vroom.checkpoint.Checkpointable> sourceParts;
     /** Wakes the thread that runs this VR's loop (it parks when idle); set by the node. */
     private volatile Runnable loopWakeup = () -> { };
@@ -57,8 +59,9 @@ public final class KernelVr implements VrHost {
      *                  at the switch-over)
      */
     KernelVr(VrConfig config, VrDataPlane dataPlane, VrControlPlane control, KernelHypervisor hypervisor,
-             NanoClock clock, LoopOptions loopOptions, boolean restoring) {
+             org.vroom.kernel.stats.NodeCounters counters, NanoClock clock, LoopOptions loopOptions, boolean restoring) {
         this.config = config;
+        this.counters = counters;
         this.dataPlane = dataPlane;
         this.control = control;
         this.hypervisor = hypervisor;
@@ -204,6 +207,45 @@ public final class KernelVr implements VrHost {
     @Override
     public DataPlaneHypervisor hypervisor() {
         return hypervisor;
+    }
+
+    /**
+     * A counter of the VR's stack in the node's counters file ({@code vroom stat}, {@code /metrics}),
+     * labelled {@code "<name> vr=<vr>"} and freed when the VR's scope closes. They start from 0 in a VR
+     * restored from a checkpoint (counters are not part of it).
+     */
+    @Override
+    public org.vroom.vr.spi.Counter counter(String name) {
+        if (counters == null) {
+            return VrHost.super.counter(name);
+        }
+        org.agrona.concurrent.status.AtomicCounter c = counters.counter(
+                org.vroom.kernel.stats.CounterTypes.VR_STACK, name + " vr=" + config.name(), config.id());
+        return new StackCounter(name, c, counters);
+    }
+
+    /** One stack counter: written by the VR loop only (release stores), read by any thread. */
+    private record StackCounter(String name, org.agrona.concurrent.status.AtomicCounter counter,
+                                org.vroom.kernel.stats.NodeCounters file) implements org.vroom.vr.spi.Counter {
+        @Override
+        public void increment() {
+            counter.incrementRelease();
+        }
+
+        @Override
+        public void add(long delta) {
+            counter.getAndAddRelease(delta);
+        }
+
+        @Override
+        public long get() {
+            return counter.get();
+        }
+
+        @Override
+        public void close() {
+            file.free(counter);
+        }
     }
 
     /**

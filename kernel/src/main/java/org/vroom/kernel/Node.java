@@ -166,7 +166,7 @@ public final class Node implements AutoCloseable {
         KernelVr vr;
         try {
             VrControlPlane control = new VrControlPlane(dp, worker.injectRing(), pollSet::wakeup, System::nanoTime);
-            vr = new KernelVr(vc, dp, control, hypervisor, org.agrona.concurrent.SystemNanoClock.INSTANCE,
+            vr = new KernelVr(vc, dp, control, hypervisor, counters, org.agrona.concurrent.SystemNanoClock.INSTANCE,
                     LoopOptions.DEFAULT, false);
         } catch (RuntimeException e) {
             hypervisor.unregister(vc.id());
@@ -620,7 +620,7 @@ public final class Node implements AutoCloseable {
     private Target newTarget(KernelVr old) {
         VrDataPlane dp = old.dataPlane();
         VrControlPlane control = new VrControlPlane(dp, worker.injectRing(), pollSet::wakeup, System::nanoTime);
-        KernelVr vr = new KernelVr(old.config(), dp, control, hypervisor, org.agrona.concurrent.SystemNanoClock.INSTANCE,
+        KernelVr vr = new KernelVr(old.config(), dp, control, hypervisor, counters, org.agrona.concurrent.SystemNanoClock.INSTANCE,
                 LoopOptions.DEFAULT, true);
         vr.loopWakeup(controlWakeup);
         VirtualRouter router = vr.router();

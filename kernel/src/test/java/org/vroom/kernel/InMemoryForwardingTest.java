@@ -401,6 +401,11 @@ class InMemoryForwardingTest {
         h1.sendUdp(ip("10.0.1.1"), 9998, 43, 0); // bound sockets exist, but not this port: counted, dropped
         await("the datagram reached the VR's socket", () -> got.contains(42L));
         assertEquals(java.util.List.of(42L), got);
+        // the VR's stack counters are in the node's counters file, as management and vroom stat read them
+        await("udp.rx.no-socket counted", () -> node.management(counters).counters().stream().anyMatch(r ->
+                r.label().equals("vr.udp.rx.no-socket vr=red") && r.value() == 1));
+        assertTrue(node.management(counters).counters().stream().anyMatch(r ->
+                r.label().equals("vr.udp.rx.delivered vr=red") && r.value() == 1));
     }
 
     private static String describeRib(org.vroom.vr.rib.Rib rib) {
@@ -474,6 +479,8 @@ class InMemoryForwardingTest {
             assertTrue(node.thaw("red"));
             java.net.http.HttpResponse<String> metrics = get.apply("/metrics");
             assertTrue(metrics.body().contains("vroom_vr_forwarded_total{vr=\"red\""), metrics.body());
+            assertTrue(metrics.body().contains("vroom_vr_stack_total{vr=\"red\",vr_id=\"1\",counter=\"ip.tx.sent\"}"),
+                    metrics.body());
         }
     }
 

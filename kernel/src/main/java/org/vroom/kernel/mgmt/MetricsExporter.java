@@ -89,6 +89,12 @@ final class MetricsExporter {
                 out.counter("vroom_" + kind + "_" + metric + "_total", r.kind() + " counter " + r.metric(), r.value(),
                     "name", r.entityName(), "id", Integer.toString(r.entityId()));
             }
+        } else if (r.typeId() == CounterTypes.VR_STACK) {
+            final String label = r.label();
+            final int vr = label.lastIndexOf(" vr=");
+            out.counter("vroom_vr_stack_total", "Counters of a VR's host stack (IP dispatch, TCP, UDP), by name",
+                r.value(), "vr", vr < 0 ? "" : label.substring(vr + 4), "vr_id",
+                Long.toString(r.keys().length > 0 ? r.keys()[0] : 0), "counter", vr < 0 ? label : label.substring(0, vr));
         } else if (r.typeId() == CounterTypes.NODE) {
             out.counter("vroom_node_counter_total", "Node-wide counters, by name", r.value(), "counter", r.label());
         } else {

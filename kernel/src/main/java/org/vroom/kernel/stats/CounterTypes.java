@@ -40,6 +40,11 @@ import org.agrona.concurrent.status.CountersReader;
 public final class CounterTypes {
     /** Node-wide counters (long-keys layout). */
     public static final int NODE = 1;
+    /**
+     * Counters of a VR's host stack and container (IP dispatch, TCP, UDP; long-keys layout, key 0 = VR id,
+     * label {@code "<counter> vr=<vr name>"}, for example {@code "vr.tcp.rx.segments vr=red"}).
+     */
+    public static final int VR_STACK = 2;
     public static final int LONG_KEYS_MIN = 1;
     public static final int LONG_KEYS_MAX = 999;
 
