@@ -54,7 +54,7 @@ public final class VrScale {
         try (InMemoryPortPair a = InMemoryPortPair.create("a", "a-host");
              InMemoryPortPair b = InMemoryPortPair.create("b", "b-host");
              NodeCounters counters = NodeCounters.create(new NodeCounters.Config("scale-" + ProcessHandle.current().pid())
-                     .maxCounters(64 * 1024).deleteOnClose(true))) {
+                     .maxCounters(Math.max(NodeCounters.DEFAULT_MAX_COUNTERS, n * 100)).deleteOnClose(true))) {
             System.gc();
             long rss0 = rss();
             long t0 = System.nanoTime();

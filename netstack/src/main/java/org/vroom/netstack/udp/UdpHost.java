@@ -34,7 +34,8 @@ public final class UdpHost implements UdpStack, AutoCloseable {
     private final Int2ObjectHashMap<Socket> wildcard = new Int2ObjectHashMap<>();
     /** (address, port) to the socket bound to that address. */
     private final Long2ObjectHashMap<Socket> specific = new Long2ObjectHashMap<>();
-    private final UnsafeBuffer out = new UnsafeBuffer(new byte[IP + HEADER + MAX_DATAGRAM]);
+    /** Where datagrams are built: allocated on the first send (most VRs never send UDP). */
+    private UnsafeBuffer out;
     private final Ipv4Flyweight ip = new Ipv4Flyweight();
     private final Counter rxDelivered;
     private final Counter rxNoSocket;
@@ -166,6 +167,9 @@ public final class UdpHost implements UdpStack, AutoCloseable {
             return SendStatus.TOO_BIG;
         }
         int udpLength = HEADER + length;
+        if (out == null) {
+            out = new UnsafeBuffer(new byte[IP + HEADER + MAX_DATAGRAM]);
+        }
         out.putShort(IP, (short) sourcePort, ByteOrder.BIG_ENDIAN);
         out.putShort(IP + 2, (short) destinationPort, ByteOrder.BIG_ENDIAN);
         out.putShort(IP + 4, (short) udpLength, ByteOrder.BIG_ENDIAN);
