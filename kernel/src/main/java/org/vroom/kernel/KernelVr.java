@@ -177,12 +177,9 @@ public final class KernelVr implements VrHost {
      * {@link #checkpointParts}; the restored configuration is checked against this VR's.
      */
     List<org.vroom.checkpoint.Checkpointable> restoreParts() {
-        restoredConfig = org.vroom.vr.checkpoint.ConfigCheckpoint.forRestore(instance -> null);
-        List<org.vroom.checkpoint.Checkpointable> parts = new ArrayList<>();
-        parts.add(restoredConfig);
-        parts.add(new org.vroom.vr.rib.RibCheckpoint(router.rib()));
-        parts.add(control);
-        parts.add(tcp);
+        List<org.vroom.checkpoint.Checkpointable> parts =
+                org.vroom.vr.checkpoint.VrParts.target(instance -> null, router.rib(), List.of(control, tcp));
+        restoredConfig = (org.vroom.vr.checkpoint.ConfigCheckpoint) parts.get(0); // VrParts puts config first
         return parts;
     }
 

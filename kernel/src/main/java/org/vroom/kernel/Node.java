@@ -303,33 +303,18 @@ public final class Node implements AutoCloseable {
      * counters are freed (the FIB after a grace period of the forwarding workers).
      */
     public synchronized void deleteVr(String name) {
-        KernelVr kvr = vrs.get(name);
-        if (kvr == null) {
-            throw new IllegalArgumentException("no VR named " + name);
-        }
+        KernelVr kvr = existing(name);
         VrDataPlane vr = kvr.dataPlane();
         for (Vif v : vr.vifs()) {
             bindings.unbind(v.portIndex, v.vlan);
         }
         VirtualRouter router = kvr.router();
-        if (controlAgent != null) {
-            // stop and destroy on the loop (protocols stop, the FIB is withdrawn by its writer, the loop
-            // closes), then leave the thread; the composite agent reports a removal done before it has
-            // called the agent's onClose, so nothing of the loop may be touched from here after that
-            kvr.call(() -> {
-                if (router.state() == org.vroom.vr.VrState.RUNNING || router.state() == org.vroom.vr.VrState.FROZEN) {
-                    router.stop();
-                }
-                return router.state() == org.vroom.vr.VrState.DESTROYED ? null : router.destroy();
-            }, 5_000);
-            awaitAgentChange(() -> controlAgent.tryRemove(router.loop()), controlAgent::hasRemoveAgentCompleted,
-                    "remove", name);
-        } else if (router.state() == org.vroom.vr.VrState.RUNNING || router.state() == org.vroom.vr.VrState.FROZEN) {
-            router.stop();
-        }
-        if (router.state() != org.vroom.vr.VrState.DESTROYED) {
-            router.destroy(); // frees the loop, its timers and queues, shadowd
-        }
+        retire(kvr, () -> {
+            // protocols stop and the FIB is withdrawn by its writer
+            if (router.state() == org.vroom.vr.VrState.RUNNING || router.state() == org.vroom.vr.VrState.FROZEN) {
+                router.stop();
+            }
+        });
         hypervisor.unregister(vr.id);
         vrs.remove(name);
         resources.remove(vr);
@@ -338,6 +323,32 @@ public final class Node implements AutoCloseable {
         List<VrConfig> list = new ArrayList<>(config.vrs());
         list.removeIf(c -> c.name().equals(name));
         config = new NodeConfig(config.name(), config.workers(), config.management(), config.ports(), list);
+    }
+
+    /**
+     * Ends VR {@code kvr}'s control plane: {@code last} and then the destroy (which frees its loop, timers,
+     * queues and shadowd) run on its loop, then the loop leaves the control thread. The composite agent
+     * reports a removal done before it has called the agent's onClose, so nothing of the loop may be
+     * touched from here after that.
+     */
+    private void retire(KernelVr kvr, Runnable last) {
+        VirtualRouter router = kvr.router();
+        Runnable end = () -> {
+            last.run();
+            if (router.state() != org.vroom.vr.VrState.DESTROYED) {
+                router.destroy();
+            }
+        };
+        if (controlAgent == null) {
+            end.run(); // no thread runs the loop yet
+            return;
+        }
+        kvr.call(() -> {
+            end.run();
+            return null;
+        }, 10_000);
+        awaitAgentChange(() -> controlAgent.tryRemove(router.loop()), controlAgent::hasRemoveAgentCompleted, "remove",
+                kvr.name());
     }
 
     private static List<String> problems(NodeConfig c) {
@@ -374,10 +385,7 @@ public final class Node implements AutoCloseable {
      * untagged). See {@link #rebind(String, String, String, int)}.
      */
     public synchronized void rebind(String vrName, String ifName, int vlan) {
-        KernelVr kvr = vrs.get(vrName);
-        if (kvr == null) {
-            throw new IllegalArgumentException("no VR named " + vrName);
-        }
+        KernelVr kvr = existing(vrName);
         Vif old = vifNamed(kvr, ifName);
         rebind(kvr, old, old.portIndex, vlan);
     }
@@ -389,10 +397,7 @@ public final class Node implements AutoCloseable {
      * arrive on the old slot after the switch are counted as unbound. The interface keeps its MAC.
      */
     public synchronized void rebind(String vrName, String ifName, String portName, int vlan) {
-        KernelVr kvr = vrs.get(vrName);
-        if (kvr == null) {
-            throw new IllegalArgumentException("no VR named " + vrName);
-        }
+        KernelVr kvr = existing(vrName);
         Integer port = portIndex.get(portName);
         if (port == null) {
             throw new IllegalArgumentException("no port named " + portName);
@@ -460,10 +465,7 @@ public final class Node implements AutoCloseable {
      */
     public synchronized org.vroom.kernel.mgmt.ReconfigureResult reconfigureVr(VrConfig wanted)
             throws org.vroom.kernel.config.ConfigException {
-        KernelVr kvr = vrs.get(wanted.name());
-        if (kvr == null) {
-            throw new IllegalArgumentException("no VR named " + wanted.name());
-        }
+        KernelVr kvr = existing(wanted.name());
         VrConfig running = kvr.config();
         List<org.vroom.kernel.mgmt.VrConfigDiff.Change> changes = org.vroom.kernel.mgmt.VrConfigDiff.between(running, wanted);
         java.util.Set<String> restartInterfaces = new java.util.HashSet<>();
@@ -538,17 +540,14 @@ public final class Node implements AutoCloseable {
     /** Thaws VR {@code name}: the punts that waited are handled in order; false if it was not frozen. */
     public boolean thaw(String name) {
         KernelVr kvr = existing(name);
-        boolean thawed = kvr.call(() -> {
+        // the punts that waited are read on the loop's next turn, on the same thread
+        return kvr.call(() -> {
             if (kvr.router().state() != org.vroom.vr.VrState.FROZEN) {
                 return false;
             }
             kvr.router().thaw();
             return true;
         }, 5_000);
-        if (thawed) {
-            pollSet.wakeup();
-        }
-        return thawed;
     }
 
     /**
@@ -645,18 +644,12 @@ public final class Node implements AutoCloseable {
             throw e;
         }
         VirtualRouter oldRouter = old.router();
-        old.call(() -> {
+        retire(old, () -> {
             // both VRs feed one data plane: the new shadowd continues the old one's ids and sequence
             router.adoptDataPlaneState(oldRouter);
-            oldRouter.detach();  // stops without withdrawing: the data plane keeps its routes
-            oldRouter.destroy(); // closes the loop, its timers and queues
-            return null;
-        }, 10_000);
+            oldRouter.detach(); // stops without withdrawing: the data plane keeps its routes
+        });
         vr.takeForwardAdjacencies();
-        if (controlAgent != null) {
-            awaitAgentChange(() -> controlAgent.tryRemove(oldRouter.loop()), controlAgent::hasRemoveAgentCompleted,
-                    "remove", old.name());
-        }
         java.util.concurrent.atomic.AtomicLong thawedAt = new java.util.concurrent.atomic.AtomicLong();
         router.loop().offerControl(() -> {
             router.startRestored();

@@ -230,11 +230,7 @@ class TcpInteropIT {
         long size = 30 * MB;
         PatternApp app = listen(5005, TcpOptions.DEFAULT, size, size, 0xAAAA, 0x9999);
         TcpPeer peer = TcpPeer.connect(h1, "10.0.1.1", 5005, size, size, 0x9999, 0xAAAA, null, Duration.ofSeconds(240));
-        long deadline = System.nanoTime() + 60_000_000_000L;
-        while (app.received < 5 * MB || app.sent < 5 * MB) {
-            assertTrue(System.nanoTime() < deadline, "the transfer did not get going: " + app);
-            Thread.sleep(5);
-        }
+        app.awaitUnderway(5 * MB, Duration.ofSeconds(60));
         KernelVr before = vr();
         long freezeStart = System.nanoTime();
         assertTrue(node.freeze("vr1"));
@@ -272,11 +268,7 @@ class TcpInteropIT {
         long size = 30 * MB;
         PatternApp app = listen(5006, TcpOptions.DEFAULT, size, size, 0xCCCC, 0xBBBB);
         TcpPeer peer = TcpPeer.connect(h1, "10.0.1.1", 5006, size, size, 0xBBBB, 0xCCCC, null, Duration.ofSeconds(240));
-        long deadline = System.nanoTime() + 60_000_000_000L;
-        while (app.received < 5 * MB || app.sent < 5 * MB) {
-            assertTrue(System.nanoTime() < deadline, "the transfer did not get going: " + app);
-            Thread.sleep(5);
-        }
+        app.awaitUnderway(5 * MB, Duration.ofSeconds(60));
         KernelVr before = vr();
         long id = before.call(() -> app.connection.id(), 5_000);
         Node.PrecopyReport report = node.precopyReplace("vr1", 5, 16 * 1024);
@@ -409,6 +401,15 @@ class TcpInteropIT {
 
         boolean complete() {
             return sent == toSend && received == toReceive && firstBad < 0 && peerClosed && error == null;
+        }
+
+        /** Waits until both directions have carried {@code bytes}; fails after {@code timeout}. */
+        void awaitUnderway(long bytes, Duration timeout) throws InterruptedException {
+            long deadline = System.nanoTime() + timeout.toNanos();
+            while (received < bytes || sent < bytes) {
+                assertTrue(System.nanoTime() < deadline, "the transfer did not get going: " + this);
+                Thread.sleep(5);
+            }
         }
 
         void awaitClosed(Duration timeout) {

@@ -331,24 +331,12 @@ public final class VirtualRouter {
         }
         int destination = buffer.getInt(offset + 16, ByteOrder.BIG_ENDIAN);
         if (ifIndex == VrContext.ROUTE_BY_DESTINATION) {
-            int e = rib.lookup(destination);
-            if (e == Rib.NONE) {
+            NextHopSet nhs = rib.outgoingHops(destination);
+            if (nhs == null) {
                 return SendStatus.NO_ROUTE;
             }
-            NextHopSet nhs = rib.bestNextHops(e);
-            switch (nhs.kind(0)) {
-                case NextHop.FORWARD -> {
-                    ifIndex = nhs.ifIndex(0);
-                    nextHop = nhs.address(0);
-                }
-                case NextHop.GLEAN -> {
-                    ifIndex = nhs.ifIndex(0);
-                    nextHop = destination;
-                }
-                default -> {
-                    return SendStatus.NO_ROUTE;
-                }
-            }
+            ifIndex = nhs.ifIndex(0);
+            nextHop = nhs.kind(0) == NextHop.FORWARD ? nhs.address(0) : destination;
         }
         VrInterface out = interfaceByIndex(ifIndex);
         if (out == null) {

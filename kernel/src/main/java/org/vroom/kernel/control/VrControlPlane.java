@@ -135,10 +135,14 @@ public final class VrControlPlane implements org.vroom.checkpoint.Checkpointable
      */
     public void announce() {
         for (Vif v : vr.vifs()) {
-            int len = ArpFlyweight.writeRequestFrame(out, 0, v.mac, v.vlan, v.address, v.address);
-            send(v, out, 0, len);
-            vr.stats.add(VrCounter.ARP_REQUESTS_SENT.ordinal(), 1);
+            announce(v);
         }
+    }
+
+    private void announce(Vif v) {
+        int len = ArpFlyweight.writeRequestFrame(out, 0, v.mac, v.vlan, v.address, v.address);
+        send(v, out, 0, len);
+        vr.stats.add(VrCounter.ARP_REQUESTS_SENT.ordinal(), 1);
     }
 
     // ------------------------------------------------------------------------------------------
@@ -178,10 +182,7 @@ public final class VrControlPlane implements org.vroom.checkpoint.Checkpointable
                 regateways.add(n);
             }
         }
-        Vif v = vr.vif(vifIndex);
-        int len = ArpFlyweight.writeRequestFrame(out, 0, v.mac, v.vlan, v.address, v.address);
-        send(v, out, 0, len);
-        vr.stats.add(VrCounter.ARP_REQUESTS_SENT.ordinal(), 1);
+        announce(vr.vif(vifIndex));
         for (Neighbour n : regateways) {
             sendArpRequest(n, -1L);
         }
@@ -566,16 +567,14 @@ public final class VrControlPlane implements org.vroom.checkpoint.Checkpointable
                     ip.wrap(buffer, offset, length);
                     ip.decrementTtl();
                 }
-                int h = EthernetFlyweight.writeHeader(out, 0, n.mac, vif.mac, vif.vlan, EthernetFlyweight.ETHERTYPE_IPV4);
+                int h = vif.headerLength();
                 if (buffer != out || offset != h) {
                     out.putBytes(h, buffer, offset, length);
                 }
                 if (transit) {
                     vr.stats.add(VrCounter.FORWARDED.ordinal(), 1);
                 }
-                boolean sent = send(vif, out, 0, h + length);
-                vr.stats.add((sent ? VrCounter.TX_PACKETS : VrCounter.DROP_TX_FULL).ordinal(), 1);
-                return sent;
+                return emit(vif, n.mac, length);
             }
             case FAILED -> {
                 vr.stats.add(VrCounter.DROP_ARP_FAILED.ordinal(), 1);
@@ -621,10 +620,7 @@ public final class VrControlPlane implements org.vroom.checkpoint.Checkpointable
         if (multicast || org.vroom.packetio.codec.Ipv4Addresses.isLimitedBroadcast(nextHop)
                 || (nextHop == vif.broadcast() && vif.broadcast() != 0)) {
             long mac = multicast ? MacAddress.ipv4Multicast(nextHop) : MacAddress.BROADCAST;
-            EthernetFlyweight.writeHeader(out, 0, mac, vif.mac, vif.vlan, EthernetFlyweight.ETHERTYPE_IPV4);
-            boolean sent = send(vif, out, 0, h + length);
-            vr.stats.add((sent ? VrCounter.TX_PACKETS : VrCounter.DROP_TX_FULL).ordinal(), 1);
-            return sent ? SendStatus.SENT : SendStatus.TX_FULL;
+            return emit(vif, mac, length) ? SendStatus.SENT : SendStatus.TX_FULL;
         }
         Neighbour n = neighbours.get(nextHop);
         if (n != null && n.state == Neighbour.State.FAILED) {
@@ -808,6 +804,18 @@ public final class VrControlPlane implements org.vroom.checkpoint.Checkpointable
         n.state = Neighbour.State.INCOMPLETE;
         n.tries = 0;
         return n.adjacency < 0;
+    }
+
+    /**
+     * Puts the Ethernet header for {@code vif} and {@code destinationMac} in front of the datagram of
+     * {@code length} bytes that waits in the output buffer at {@code vif.headerLength()}, sends the frame
+     * and counts it.
+     */
+    private boolean emit(Vif vif, long destinationMac, int length) {
+        int h = EthernetFlyweight.writeHeader(out, 0, destinationMac, vif.mac, vif.vlan, EthernetFlyweight.ETHERTYPE_IPV4);
+        boolean sent = send(vif, out, 0, h + length);
+        vr.stats.add((sent ? VrCounter.TX_PACKETS : VrCounter.DROP_TX_FULL).ordinal(), 1);
+        return sent;
     }
 
     private boolean send(Vif vif, MutableDirectBuffer buffer, int offset, int length) {

@@ -75,8 +75,8 @@ class NeighbourCheckpointTest {
                         original.poll(loop, 64);
                     }
                     case 3 -> { // a datagram of the VR's own to the neighbour: waits if it is unresolved
-                        int l = Ipv4Flyweight.writeHeader(datagram, 0, 0, 28, step, 0, 64, 17, vif.address, neighbour);
-                        original.sendIp(vif.index, neighbour, datagram, 0, 28 + 0 * l);
+                        Ipv4Flyweight.writeHeader(datagram, 0, 0, 28, step, 0, 64, 17, vif.address, neighbour);
+                        original.sendIp(vif.index, neighbour, datagram, 0, 28);
                     }
                     case 4 -> {
                         now[0] += rnd.nextLong(1, 5_000_000_000L);

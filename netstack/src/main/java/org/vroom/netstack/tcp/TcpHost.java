@@ -8,9 +8,6 @@ import org.vroom.checkpoint.CheckpointReader;
 import org.vroom.checkpoint.CheckpointWriter;
 import org.vroom.checkpoint.Checkpointable;
 import org.vroom.packetio.codec.Ipv4Addresses;
-import org.vroom.vr.rib.NextHop;
-import org.vroom.vr.rib.NextHopSet;
-import org.vroom.vr.rib.Rib;
 import org.vroom.vr.spi.Counter;
 import org.vroom.vr.spi.Registration;
 import org.vroom.vr.spi.ResourceScope;
@@ -425,31 +422,12 @@ public final class TcpHost implements TcpStack, Checkpointable, AutoCloseable {
 
     /** The interface the route to {@code destination} leaves by, or null. */
     VrInterface routeInterface(int destination) {
-        Rib rib = ctx.rib();
-        int e = rib.lookup(destination);
-        if (e == Rib.NONE) {
-            return null;
-        }
-        NextHopSet nhs = rib.bestNextHops(e);
-        int kind = nhs.kind(0);
-        if (kind != NextHop.FORWARD && kind != NextHop.GLEAN) {
-            return null;
-        }
-        return ctx.interfaceByIndex(nhs.ifIndex(0));
+        return ctx.routeInterface(destination);
     }
 
     int mtuOf(int ifIndex) {
         VrInterface i = ctx.interfaceByIndex(ifIndex);
         return i == null ? 1500 : i.mtu();
-    }
-
-    private VrInterface interfaceWithAddress(int address) {
-        for (VrInterface i : ctx.interfaces()) {
-            if (i.address() == address) {
-                return i;
-            }
-        }
-        return null;
     }
 
     /** The VR refused a segment as too big for the interface: send smaller ones from now on. */
@@ -470,7 +448,7 @@ public final class TcpHost implements TcpStack, Checkpointable, AutoCloseable {
         if (port < 1 || port > 65535) {
             throw new IllegalArgumentException("port " + port + " is not 1..65535");
         }
-        if (localAddress != 0 && interfaceWithAddress(localAddress) == null) {
+        if (localAddress != 0 && ctx.interfaceByAddress(localAddress) == null) {
             throw new IllegalArgumentException("VR " + ctx.vrName() + " has no address " + Ipv4Addresses.format(localAddress));
         }
         for (Listener l : listeners) {
@@ -516,7 +494,7 @@ public final class TcpHost implements TcpStack, Checkpointable, AutoCloseable {
             local = out.address();
             mtu = out.mtu();
         } else {
-            VrInterface own = interfaceWithAddress(local);
+            VrInterface own = ctx.interfaceByAddress(local);
             if (own == null) {
                 throw new IllegalArgumentException("VR " + ctx.vrName() + " has no address " + Ipv4Addresses.format(local));
             }

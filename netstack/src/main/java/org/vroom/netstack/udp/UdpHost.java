@@ -9,9 +9,6 @@ import org.agrona.concurrent.UnsafeBuffer;
 import org.vroom.packetio.codec.InternetChecksum;
 import org.vroom.packetio.codec.Ipv4Addresses;
 import org.vroom.packetio.codec.Ipv4Flyweight;
-import org.vroom.vr.rib.NextHop;
-import org.vroom.vr.rib.NextHopSet;
-import org.vroom.vr.rib.Rib;
 import org.vroom.vr.spi.Counter;
 import org.vroom.vr.spi.Registration;
 import org.vroom.vr.spi.SendStatus;
@@ -65,7 +62,7 @@ public final class UdpHost implements UdpStack, AutoCloseable {
         if (handler == null) {
             throw new IllegalArgumentException("a UDP socket needs a handler");
         }
-        if (localAddress != 0 && !ownAddress(localAddress)) {
+        if (localAddress != 0 && ctx.interfaceByAddress(localAddress) == null) {
             throw new IllegalArgumentException(Ipv4Addresses.format(localAddress) + " is not an address of VR "
                     + ctx.vrName());
         }
@@ -95,15 +92,6 @@ public final class UdpHost implements UdpStack, AutoCloseable {
 
     private static long key(int address, int port) {
         return (address & 0xFFFF_FFFFL) << 16 | port;
-    }
-
-    private boolean ownAddress(int address) {
-        for (VrInterface i : ctx.interfaces()) {
-            if (i.address() == address) {
-                return true;
-            }
-        }
-        return false;
     }
 
     private void unbind(Socket s) {
@@ -186,22 +174,6 @@ public final class UdpHost implements UdpStack, AutoCloseable {
         return status;
     }
 
-    /** The address a datagram to {@code destination} leaves from: that of the interface the RIB picks, or 0. */
-    private int sourceFor(int destination) {
-        Rib rib = ctx.rib();
-        int e = rib.lookup(destination);
-        if (e == Rib.NONE) {
-            return 0;
-        }
-        NextHopSet hops = rib.bestNextHops(e);
-        int kind = hops.kind(0);
-        if (kind != NextHop.FORWARD && kind != NextHop.GLEAN) {
-            return 0;
-        }
-        VrInterface out = ctx.interfaceByIndex(hops.ifIndex(0));
-        return out == null ? 0 : out.address();
-    }
-
     /** Unbinds every socket (the VR is destroyed). */
     @Override
     public void close() {
@@ -241,7 +213,8 @@ public final class UdpHost implements UdpStack, AutoCloseable {
             if (closed) {
                 return SendStatus.NOT_RUNNING;
             }
-            int source = localAddress != 0 ? localAddress : sourceFor(remoteAddress);
+            VrInterface route = localAddress != 0 ? null : ctx.routeInterface(remoteAddress);
+            int source = localAddress != 0 ? localAddress : route == null ? 0 : route.address();
             if (source == 0) {
                 txFailed.increment();
                 return SendStatus.NO_ROUTE;

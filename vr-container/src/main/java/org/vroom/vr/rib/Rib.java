@@ -447,6 +447,21 @@ public final class Rib {
         return m == null ? NONE : m.get(prefix & mask(length));
     }
 
+    /**
+     * The best next hops of the route to {@code destination} when it leaves by an interface (a gateway
+     * or an attached subnet), or null (no route, or a local, drop or reject route). Hosts route their
+     * own datagrams with it: the first member's interface is the outgoing one.
+     */
+    public NextHopSet outgoingHops(int destination) {
+        int e = lookup(destination);
+        if (e == NONE) {
+            return null;
+        }
+        NextHopSet hops = bestNextHops(e);
+        int kind = hops.kind(0);
+        return kind == NextHop.FORWARD || kind == NextHop.GLEAN ? hops : null;
+    }
+
     /** Longest-prefix match over best routes: the entry covering {@code address}, or {@link #NONE}. */
     public int lookup(int address) {
         long m = lengthMask;

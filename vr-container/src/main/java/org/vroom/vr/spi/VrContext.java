@@ -39,6 +39,22 @@ public interface VrContext {
     /** The interface named {@code name}, or null. */
     VrInterface interfaceByName(String name);
 
+    /** The interface that owns address {@code address}, or null. */
+    default VrInterface interfaceByAddress(int address) {
+        for (VrInterface i : interfaces()) {
+            if (i.address() == address) {
+                return i;
+            }
+        }
+        return null;
+    }
+
+    /** The interface the VR's route to {@code destination} leaves by, or null (see {@link Rib#outgoingHops}). */
+    default VrInterface routeInterface(int destination) {
+        org.vroom.vr.rib.NextHopSet hops = rib().outgoingHops(destination);
+        return hops == null ? null : interfaceByIndex(hops.ifIndex(0));
+    }
+
     /** Tells {@code listener} of interface changes from now on (not of the current interfaces). */
     Registration addInterfaceListener(InterfaceListener listener);
 
